@@ -1,0 +1,54 @@
+/** An in-memory CliIO for running commands in tests. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CliIO } from '../types';
+
+export interface TestIO extends CliIO {
+  stdout(): string;
+  stderr(): string;
+  /** Aborts `signal`, as Ctrl-C would. */
+  interrupt(): void;
+  /** The temp root holding HOME, XDG_CONFIG_HOME and XDG_STATE_HOME. */
+  root: string;
+}
+
+export interface TestIOOptions {
+  env?: Record<string, string | undefined>;
+  isTTY?: boolean;
+  /** Answers given to `readLine`, in order; null once exhausted. */
+  answers?: string[];
+  root?: string;
+}
+
+export function testIO(options: TestIOOptions = {}): TestIO {
+  const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pond-cli-'));
+  const env: Record<string, string | undefined> = {
+    HOME: path.join(root, 'home'),
+    XDG_CONFIG_HOME: path.join(root, 'config'),
+    XDG_STATE_HOME: path.join(root, 'state'),
+    PATH: process.env.PATH,
+    ...options.env,
+  };
+  let out = '';
+  let err = '';
+  const answers = [...(options.answers ?? [])];
+  const controller = new AbortController();
+  return {
+    root,
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+    stdout: () => out,
+    stderr: () => err,
+    env,
+    pathEnv: { platform: 'linux', env, home: env.HOME ?? '' },
+    cwd: root,
+    isTTY: options.isTTY ?? false,
+    readLine: async (prompt) => {
+      err += prompt;
+      return answers.shift() ?? null;
+    },
+    signal: controller.signal,
+    interrupt: () => controller.abort(),
+  };
+}

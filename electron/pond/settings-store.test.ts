@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openConfBackend, SettingsStore } from './settings-store';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'pond-settings-'));
+}
+
+describe('SettingsStore', () => {
+  it('starts from defaults and persists to <dir>/config.json', () => {
+    const dir = tempDir();
+    const store = new SettingsStore(openConfBackend(dir));
+    expect(store.path).toBe(path.join(dir, 'config.json'));
+    expect(store.get('manualMembers')).toEqual([]);
+    store.set('forwardPorts', { 'pr-42/api/8080': 51820 });
+    expect(new SettingsStore(openConfBackend(dir)).get('forwardPorts')).toEqual({ 'pr-42/api/8080': 51820 });
+  });
+
+  it('names the key when the file holds a bad value, without losing the others', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ crabboxPath: '/usr/bin/crabbox', forwardPorts: { a: 'x' } }));
+    const store = new SettingsStore(openConfBackend(dir));
+    expect(() => store.get('forwardPorts')).toThrow(/config\.json: forwardPorts\.a: /);
+    expect(store.get('crabboxPath')).toBe('/usr/bin/crabbox');
+  });
+
+  it('refuses to write a value outside the schema', () => {
+    const store = new SettingsStore(openConfBackend(tempDir()));
+    expect(() => store.set('forwardPorts', { a: 70000 })).toThrow();
+  });
+
+  it('reports an unreadable settings file with its path and what to do', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'config.json'), '{not json');
+    expect(() => openConfBackend(dir)).toThrow(/config\.json cannot be read .*fix or move it aside/);
+  });
+});

@@ -1,0 +1,19 @@
+/**
+ * The desktop app's settings: electron-store over the same file and options the CLI
+ * opens with conf (electron/pond/settings-store.ts), plus safeStorage for secrets.
+ */
+import { safeStorage } from 'electron';
+import ElectronStore from 'electron-store';
+import type { SecretBox } from './engine';
+import { confOptions, SettingsStore, type Settings, type SettingsBackend } from './pond/settings-store';
+
+export function openSettings(userDataDir: string): SettingsStore {
+  const store = new ElectronStore<Settings>(confOptions(userDataDir));
+  return new SettingsStore(store as unknown as SettingsBackend);
+}
+
+export const safeStorageBox: SecretBox = {
+  isAvailable: () => safeStorage.isEncryptionAvailable(),
+  encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
+  decrypt: (cipher) => safeStorage.decryptString(Buffer.from(cipher, 'base64')),
+};
