@@ -2,6 +2,7 @@
  * Exposed ports as crabbox records them in the `crabbox_exposed_ports` label
  * (spec §1.5): ascending decimal ports joined with `-`, at most 10 distinct.
  */
+import { goQuote } from './go-quote';
 
 export const EXPOSED_PORTS_LABEL = 'crabbox_exposed_ports';
 export const MAX_EXPOSED_PORTS = 10;
@@ -27,7 +28,7 @@ export function requestedExposedPorts(values: readonly string[]): PortsResult {
     if (pieces.length === 0) return { ok: false, error: '--expose value must not be empty' };
     for (const piece of pieces) {
       const n = atoi(piece);
-      if (!isPort(n)) return { ok: false, error: `--expose ${JSON.stringify(piece)} must be a TCP port in 1..65535` };
+      if (!isPort(n)) return { ok: false, error: `--expose ${goQuote(piece)} must be a TCP port in 1..65535` };
       seen.add(n);
     }
   }
