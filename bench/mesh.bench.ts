@@ -1,0 +1,491 @@
+/**
+ * SSH mesh benchmark (issue 5 item 10): our ssh2 forward against OpenSSH `ssh -N -L`, in one
+ * run, against the same sshd and the same services, with the same cipher
+ * (aes128-gcm@openssh.com). Load is generated and served by separate processes so neither
+ * side shares an event loop with the traffic it carries.
+ *
+ * Figures: bulk throughput each way (256 MiB), round-trip time of 2,000 small messages
+ * (mean, p99), bring-up of a 20-member pond (20 sshd ports on two sshd instances) against 20 ssh processes started
+ * together, and the engine's resident memory with 20 members × 5 forwards idle.
+ *
+ * The same file plays three helper roles when MESH_BENCH_ROLE is set (services, driver, rss).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { MeshManager } from '../electron/pond/mesh/manager';
+import { inMemoryPortMemory, PortAllocator } from '../electron/pond/mesh/port-allocator';
+import { findFreePortRange } from '../electron/pond/mesh/testing/ports';
+import { startBulk, startEcho } from '../electron/pond/mesh/testing/services';
+import { startSshd, type Sshd } from '../electron/pond/mesh/testing/sshd';
+import type { MeshMember } from '../electron/pond/mesh/types';
+import type { BenchResult } from './run';
+
+const CIPHER = 'aes128-gcm@openssh.com';
+const BULK_BYTES = 256 * 1024 * 1024;
+const RTT_MESSAGES = 2_000;
+const RTT_SIZE = 64;
+const BRING_UP_MEMBERS = 20;
+const SELF = fileURLToPath(import.meta.url);
+const MiB = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------
+// Helper processes
+
+function spawnRole(role: string, env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', SELF], {
+    env: { ...process.env, MESH_BENCH_ROLE: role, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+}
+
+/** Line-oriented JSON RPC with a helper process. */
+function rpc(child: ChildProcess): { next(): Promise<unknown>; call(message: unknown): Promise<unknown> } {
+  const lines = readline.createInterface({ input: child.stdout! });
+  const queue: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  lines.on('line', (line) => {
+    const w = waiting.shift();
+    if (w) w(line);
+    else queue.push(line);
+  });
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      const take = (line: string) => {
+        const parsed = JSON.parse(line) as { error?: string };
+        if (parsed.error) reject(new Error(parsed.error));
+        else resolve(parsed);
+      };
+      const ready = queue.shift();
+      if (ready !== undefined) take(ready);
+      else waiting.push(take);
+    });
+  return {
+    next,
+    call: (message) => {
+      child.stdin!.write(`${JSON.stringify(message)}\n`);
+      return next();
+    },
+  };
+}
+
+type DriverCommand = { op: 'upload' | 'download'; port: number; bytes: number } | { op: 'rtt'; port: number; count: number; size: number };
+
+function connect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setNoDelay(true);
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+function header(mode: 'u' | 'd', bytes: number): Buffer {
+  const h = Buffer.alloc(9);
+  h.write(mode, 0);
+  h.writeBigUInt64BE(BigInt(bytes), 1);
+  return h;
+}
+
+async function drive(command: DriverCommand): Promise<unknown> {
+  const socket = await connect(command.port);
+  if (command.op === 'upload') {
+    const block = Buffer.alloc(256 * 1024, 0x62);
+    const start = process.hrtime.bigint();
+    const done = new Promise<void>((resolve, reject) => {
+      socket.once('data', () => resolve());
+      socket.once('error', reject);
+    });
+    socket.write(header('u', command.bytes));
+    let left = command.bytes;
+    while (left > 0) {
+      const n = Math.min(left, block.length);
+      left -= n;
+      if (!socket.write(n === block.length ? block : block.subarray(0, n))) await new Promise((r) => socket.once('drain', r));
+    }
+    await done;
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    socket.destroy();
+    return { ms };
+  }
+  if (command.op === 'download') {
+    const start = process.hrtime.bigint();
+    let received = 0;
+    await new Promise<void>((resolve, reject) => {
+      socket.on('data', (chunk: Buffer) => (received += chunk.length));
+      socket.once('end', () => resolve());
+      socket.once('error', reject);
+      socket.write(header('d', command.bytes));
+    });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    socket.destroy();
+    if (received !== command.bytes) throw new Error(`download got ${received} of ${command.bytes} bytes`);
+    return { ms };
+  }
+  if (command.op !== 'rtt') throw new Error(`unknown driver op ${JSON.stringify(command)}`);
+  const { size, count } = command;
+  const message = Buffer.alloc(size, 0x63);
+  const samples: number[] = [];
+  let pending: ((chunk: Buffer) => void) | null = null;
+  let got = 0;
+  socket.on('data', (chunk: Buffer) => pending?.(chunk));
+  for (let i = 0; i < count; i += 1) {
+    const start = process.hrtime.bigint();
+    await new Promise<void>((resolve) => {
+      got = 0;
+      pending = (chunk) => {
+        got += chunk.length;
+        if (got >= size) resolve();
+      };
+      socket.write(message);
+    });
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  socket.destroy();
+  return { samples };
+}
+
+async function roleServices(): Promise<void> {
+  const bulk = await startBulk();
+  const echo = await startEcho();
+  const echoes = await Promise.all([1, 2, 3, 4, 5].map(() => startEcho()));
+  process.stdout.write(`${JSON.stringify({ bulk: bulk.port, echo: echo.port, echoes: echoes.map((e) => e.port) })}\n`);
+}
+
+async function roleDriver(): Promise<void> {
+  const lines = readline.createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    try {
+      process.stdout.write(`${JSON.stringify(await drive(JSON.parse(line) as DriverCommand))}\n`);
+    } catch (error) {
+      process.stdout.write(`${JSON.stringify({ error: (error as Error).message })}\n`);
+    }
+  }
+}
+
+interface RssConfig {
+  members: MeshMember[];
+  range: { min: number; max: number };
+}
+
+async function roleRss(): Promise<void> {
+  const config = JSON.parse(process.env.MESH_BENCH_CONFIG ?? '{}') as RssConfig;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const baseline = process.memoryUsage().rss;
+  const manager = new MeshManager({
+    resolveMembers: async () => config.members,
+    allocator: new PortAllocator({ memory: inMemoryPortMemory(), ...config.range }),
+    askPassphrase: async () => null,
+    tuning: { algorithms: { cipher: [CIPHER] } },
+  });
+  await manager.connect({ pond: 'rss' });
+  await waitAllReady(manager, 'rss', 60_000);
+  await new Promise((r) => setTimeout(r, 2_000));
+  gc?.();
+  const idle = process.memoryUsage().rss;
+  const forwards = manager.status('rss').ponds[0]?.members.reduce((n, m) => n + m.forwards.length, 0) ?? 0;
+  process.stdout.write(`${JSON.stringify({ baseline, idle, forwards })}\n`);
+  await manager.disconnectAll();
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Measurement helpers
+
+function waitAllReady(manager: MeshManager, pond: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const members = manager.status(pond).ponds[0]?.members ?? [];
+      if (members.length > 0 && members.every((m) => m.forwards.every((f) => f.state === 'ready'))) resolve();
+      else if (Date.now() > deadline) reject(new Error(`pond ${pond} not ready within ${timeoutMs} ms: ${JSON.stringify(members.map((m) => m.session))}`));
+      else setTimeout(check, 2);
+    };
+    check();
+  });
+}
+
+/** Resolves once one byte makes the round trip through `port` (retrying refused connects). */
+async function echoWorks(port: number, deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const socket = net.connect({ host: '127.0.0.1', port });
+        socket.setNoDelay(true);
+        socket.once('connect', () => socket.write('.'));
+        socket.once('data', () => {
+          socket.destroy();
+          resolve();
+        });
+        socket.once('error', reject);
+        socket.once('close', () => reject(new Error('closed')));
+      });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
+
+function sshArgs(sshd: Sshd, sshPort: number, knownHosts: string, forwards: Array<[number, number]>): string[] {
+  return [
+    '-i',
+    sshd.clientKeyPath,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'ForwardAgent=no',
+    '-o',
+    'ForwardX11=no',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=10',
+    '-o',
+    'ServerAliveInterval=15',
+    '-o',
+    'ServerAliveCountMax=2',
+    '-p',
+    String(sshPort),
+    '-o',
+    'StrictHostKeyChecking=accept-new',
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'ControlMaster=no',
+    '-o',
+    'ControlPath=none',
+    '-c',
+    CIPHER,
+    '-N',
+    '-o',
+    'ExitOnForwardFailure=yes',
+    ...forwards.flatMap(([local, remote]) => ['-L', `127.0.0.1:${local}:127.0.0.1:${remote}`]),
+    `${sshd.user}@127.0.0.1`,
+  ];
+}
+
+function startSsh(args: string[]): ChildProcess {
+  const child = spawn('ssh', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.resume();
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+function member(name: string, sshd: Sshd, sshPort: number, ports: number[], knownHosts: string): MeshMember {
+  return {
+    pond: 'bench',
+    name,
+    leaseID: `bench_${name}`,
+    provider: 'ssh',
+    origin: 'manual',
+    target: { host: '127.0.0.1', port: sshPort, fallbackPorts: [], user: sshd.user, auth: { kind: 'key', keyPath: sshd.clientKeyPath }, knownHostsPath: knownHosts },
+    ports,
+  };
+}
+
+function newManager(members: MeshMember[], range: { min: number; max: number }): MeshManager {
+  return new MeshManager({
+    resolveMembers: async () => members,
+    allocator: new PortAllocator({ memory: inMemoryPortMemory(), ...range }),
+    askPassphrase: async () => null,
+    tuning: { algorithms: { cipher: [CIPHER] } },
+    probeRemotePorts: false,
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function round(value: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+// ---------------------------------------------------------------------------------------
+
+export async function run(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-'));
+  const children: ChildProcess[] = [];
+  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  const results: BenchResult[] = [];
+  try {
+    // sshd listens on at most 16 ports, so the 20 member ports come from two instances.
+    const [sshd, sshd2] = await Promise.all([
+      startSshd({ dir: path.join(dir, 'sshd'), portCount: BRING_UP_MEMBERS / 2 }),
+      startSshd({ dir: path.join(dir, 'sshd2'), portCount: BRING_UP_MEMBERS / 2 }),
+    ]);
+    cleanups.push(() => sshd.stop(), () => sshd2.stop());
+    sshd2.authorize(sshd.clientKey);
+    const memberPorts = [...sshd.ports, ...sshd2.ports];
+    const servicesChild = spawnRole('services');
+    const driverChild = spawnRole('driver');
+    children.push(servicesChild, driverChild);
+    const services = (await rpc(servicesChild).next()) as { bulk: number; echo: number; echoes: number[] };
+    const driver = rpc(driverChild);
+    const range = await findFreePortRange(200);
+    const sshPorts = await findFreePortRange(BRING_UP_MEMBERS + 2);
+    const ourKnownHosts = path.join(dir, 'known_hosts_ours');
+    const sshKnownHosts = path.join(dir, 'known_hosts_openssh');
+
+    // Steady forwards for throughput and RTT: one member, two forwards, on sshd's first port.
+    const ours = newManager([member('steady', sshd, sshd.port, [services.bulk, services.echo], ourKnownHosts)], range);
+    cleanups.push(() => ours.disconnectAll());
+    await ours.connect({ pond: 'bench' });
+    await waitAllReady(ours, 'bench', 30_000);
+    const ourForwards = ours.status('bench').ponds[0]!.members[0]!.forwards;
+    const ourBulk = ourForwards.find((f) => f.remotePort === services.bulk)!.localPort!;
+    const ourEcho = ourForwards.find((f) => f.remotePort === services.echo)!.localPort!;
+    const [sshBulk, sshEcho] = [sshPorts.max, sshPorts.max - 1];
+    const ssh = startSsh(sshArgs(sshd, sshd.port, sshKnownHosts, [[sshBulk, services.bulk], [sshEcho, services.echo]]));
+    children.push(ssh);
+    await Promise.all([echoWorks(sshEcho, Date.now() + 30_000), echoWorks(ourEcho, Date.now() + 30_000)]);
+
+    const best: Record<string, number> = {};
+    const cpuPerGiB: Record<string, number[]> = {};
+    /** CPU seconds the forwarding process used: this process for ours, the ssh child for OpenSSH. */
+    const cpuSeconds = (who: 'ours' | 'openssh') => {
+      if (who === 'ours') {
+        const usage = process.cpuUsage();
+        return (usage.user + usage.system) / 1e6;
+      }
+      const stat = readFileSync(`/proc/${ssh.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    };
+    const bulkRun = async (who: 'ours' | 'openssh', op: 'upload' | 'download', bytes: number) => {
+      const before = cpuSeconds(who);
+      const { ms } = (await driver.call({ op, port: who === 'ours' ? ourBulk : sshBulk, bytes })) as { ms: number };
+      (cpuPerGiB[`${op}/${who}`] ??= []).push(((cpuSeconds(who) - before) * (1024 * MiB)) / bytes);
+      return bytes / MiB / (ms / 1000);
+    };
+    for (const op of ['upload', 'download'] as const) {
+      await bulkRun('ours', op, 32 * MiB);
+      await bulkRun('openssh', op, 32 * MiB);
+      cpuPerGiB[`${op}/ours`] = [];
+      cpuPerGiB[`${op}/openssh`] = [];
+      for (let roundNo = 0; roundNo < 3; roundNo += 1) {
+        for (const who of ['ours', 'openssh'] as const) {
+          const mibs = await bulkRun(who, op, BULK_BYTES);
+          best[`${op}/${who}`] = Math.max(best[`${op}/${who}`] ?? 0, mibs);
+        }
+      }
+    }
+    for (const op of ['upload', 'download'] as const) {
+      const o = best[`${op}/ours`]!;
+      const s = best[`${op}/openssh`]!;
+      const label = op === 'upload' ? 'local→remote' : 'remote→local';
+      results.push({ name: `throughput ${label}, ours`, value: round(o, 1), unit: 'MiB/s', note: `256 MiB through one forward, best of 3 interleaved with OpenSSH, cipher ${CIPHER}` });
+      results.push({ name: `throughput ${label}, openssh`, value: round(s, 1), unit: 'MiB/s' });
+      results.push({ name: `throughput ${label}, ours/openssh`, value: round(o / s), unit: 'ratio', goal: '≥ 0.9', ok: o / s >= 0.9 });
+      results.push({
+        name: `CPU per GiB ${label}, ours vs openssh`,
+        value: round(median(cpuPerGiB[`${op}/ours`]!), 2),
+        unit: 's/GiB',
+        note: `forwarding process only; OpenSSH ssh used ${round(median(cpuPerGiB[`${op}/openssh`]!), 2)} s/GiB (medians of 3)`,
+      });
+    }
+
+    // Interleaved batches, so drift in the machine's load hits both sides alike.
+    const ourRtt: number[] = [];
+    const sshRtt: number[] = [];
+    const batch = RTT_MESSAGES / 4;
+    await driver.call({ op: 'rtt', port: ourEcho, count: 200, size: RTT_SIZE });
+    await driver.call({ op: 'rtt', port: sshEcho, count: 200, size: RTT_SIZE });
+    for (let i = 0; i < 4; i += 1) {
+      for (const [port, into] of [
+        [ourEcho, ourRtt],
+        [sshEcho, sshRtt],
+      ] as const) {
+        const { samples } = (await driver.call({ op: 'rtt', port, count: batch, size: RTT_SIZE })) as { samples: number[] };
+        into.push(...samples);
+      }
+    }
+    const [om, sm, op99, sp99] = [mean(ourRtt), mean(sshRtt), percentile(ourRtt, 99), percentile(sshRtt, 99)];
+    results.push({ name: 'rtt mean, ours', value: round(om), unit: 'ms', note: `${RTT_MESSAGES} sequential ${RTT_SIZE}-byte echoes in 4 batches interleaved with OpenSSH's, after 200 warm-up` });
+    results.push({ name: 'rtt mean, openssh', value: round(sm), unit: 'ms' });
+    results.push({ name: 'rtt mean, ours/openssh', value: round(om / sm), unit: 'ratio', goal: '≤ 1.2', ok: om / sm <= 1.2 });
+    results.push({ name: 'rtt p99, ours', value: round(op99), unit: 'ms' });
+    results.push({ name: 'rtt p99, openssh', value: round(sp99), unit: 'ms' });
+    results.push({ name: 'rtt p99, ours/openssh', value: round(op99 / sp99), unit: 'ratio', goal: '≤ 1.2', ok: op99 / sp99 <= 1.2 });
+
+    await stopChild(ssh);
+    await ours.disconnectAll();
+
+    // Bring-up: 20 members on 20 sshd ports, one forward each, until every forward echoes.
+    const bringUpOurs = async () => {
+      const members = memberPorts.map((p, i) => member(`m${String(i).padStart(2, '0')}`, sshd, p, [services.echo], ourKnownHosts));
+      const manager = newManager(members, range);
+      const start = process.hrtime.bigint();
+      await manager.connect({ pond: 'bench' });
+      const ports = manager.status('bench').ponds[0]!.members.map((m) => m.forwards[0]!.localPort!);
+      await Promise.all(ports.map((p) => echoWorks(p, Date.now() + 60_000)));
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      await manager.disconnectAll();
+      return ms;
+    };
+    const bringUpOpenSsh = async () => {
+      const start = process.hrtime.bigint();
+      const procs = memberPorts.map((p, i) => startSsh(sshArgs(sshd, p, sshKnownHosts, [[sshPorts.min + i, services.echo]])));
+      await Promise.all(memberPorts.map((_, i) => echoWorks(sshPorts.min + i, Date.now() + 60_000)));
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      await Promise.all(procs.map(stopChild));
+      return ms;
+    };
+    await bringUpOurs();
+    await bringUpOpenSsh();
+    const oursUp: number[] = [];
+    const sshUp: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      oursUp.push(await bringUpOurs());
+      sshUp.push(await bringUpOpenSsh());
+    }
+    const [ou, su] = [median(oursUp), median(sshUp)];
+    results.push({ name: '20-member bring-up, ours', value: round(ou, 1), unit: 'ms', note: 'until every forward echoes; median of 3 after a warm-up, known host keys' });
+    results.push({ name: '20-member bring-up, openssh', value: round(su, 1), unit: 'ms', note: '20 `ssh -N -L` processes started together' });
+    results.push({ name: '20-member bring-up, ours/openssh', value: round(ou / su), unit: 'ratio', goal: '≤ 0.5', ok: ou / su <= 0.5 });
+
+    // Memory: 20 members × 5 forwards, idle, in a process of its own.
+    const rssMembers = memberPorts.map((p, i) => member(`m${String(i).padStart(2, '0')}`, sshd, p, services.echoes, ourKnownHosts));
+    const rssChild = spawnRole('rss', { MESH_BENCH_CONFIG: JSON.stringify({ members: rssMembers.map((m) => ({ ...m, pond: 'rss' })), range }) }, ['--expose-gc']);
+    children.push(rssChild);
+    const rss = (await rpc(rssChild).next()) as { baseline: number; idle: number; forwards: number };
+    results.push({ name: 'idle RSS, 20 members × 5 forwards', value: round(rss.idle / MiB, 1), unit: 'MiB', note: `whole Node process incl. tsx loader; ${rss.forwards} forwards ready` });
+    results.push({ name: 'idle RSS added by the mesh', value: round((rss.idle - rss.baseline) / MiB, 1), unit: 'MiB', note: 'RSS after bring-up minus RSS before, same process' });
+    return results;
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const role = process.env.MESH_BENCH_ROLE;
+if (role === 'services') await roleServices();
+else if (role === 'driver') await roleDriver();
+else if (role === 'rss') await roleRss();
+else if (role) throw new Error(`unknown MESH_BENCH_ROLE ${role}`);

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateKey } from '../electron/pond/mesh/testing/keys';
+import { exchange, startNamedEcho } from '../electron/pond/mesh/testing/services';
+import { startSshd } from '../electron/pond/mesh/testing/sshd';
+import { openConfBackend, SettingsStore } from '../electron/pond/settings-store';
+import { expect, startPondServe, test } from './fixtures';
+
+test('mesh: connect a pond, survive an sshd restart, refuse a changed host key, unlock an encrypted key', async ({ page }) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-mesh-'));
+  const sshd = await startSshd({ dir: path.join(root, 'sshd') });
+  const web = await startNamedEcho('web');
+  const api = await startNamedEcho('api');
+  const locked = generateKey(root, 'locked', { passphrase: 'open sesame' });
+  sshd.authorize(locked);
+  const config = path.join(root, 'config');
+  const member = (slug: string, identityFile: string, port: number) => ({
+    id: `manual_${slug}`,
+    pond: 'demo',
+    slug,
+    host: '127.0.0.1',
+    port: sshd.port,
+    user: sshd.user,
+    identityFile,
+    ports: [port],
+    addedAt: '2026-01-01T00:00:00Z',
+  });
+  new SettingsStore(openConfBackend(path.join(config, 'Pond Desktop'))).set('manualMembers', [
+    member('web', sshd.clientKeyPath, web.port),
+    member('api', locked.privatePath, api.port),
+  ]);
+  const { host, child } = await startPondServe({ XDG_CONFIG_HOME: config });
+  try {
+    await page.goto(host.url);
+    await page.getByTestId('pond-demo').click();
+    await page.getByTestId('mesh-connect').click();
+
+    // The encrypted key asks for its passphrase; a wrong one is named, the right one unlocks it.
+    await expect(page.getByTestId('mesh-passphrase-dialog')).toContainText(locked.privatePath);
+    await page.getByTestId('mesh-passphrase-input').fill('wrong');
+    await page.getByTestId('mesh-passphrase-submit').click();
+    await expect(page.getByTestId('mesh-passphrase-problem')).toContainText('wrong passphrase');
+    await page.getByTestId('mesh-passphrase-input').fill('open sesame');
+    await page.getByTestId('mesh-passphrase-submit').click();
+
+    const webState = page.getByTestId(`mesh-forward-web-${web.port}-state`);
+    await expect(webState).toHaveText('ready');
+    await expect(page.getByTestId(`mesh-forward-api-${api.port}-state`)).toHaveText('ready');
+    const local = Number((await page.getByTestId(`mesh-forward-web-${web.port}-local`).innerText()).match(/127\.0\.0\.1:(\d+)/)?.[1]);
+    expect((await exchange(local, 'hi', 0)).toString()).toMatch(/^web\n/);
+    await page.screenshot({ path: 'test-results/screenshots/mesh.png' });
+
+    // sshd goes away and comes back: the same local port works again with no click.
+    await sshd.stop();
+    await expect(webState).toHaveText('reconnecting');
+    await sshd.restart();
+    await expect(webState).toHaveText('ready');
+    expect((await exchange(local, 'again', 0)).toString()).toMatch(/^web\n/);
+
+    // A new host key is refused with both fingerprints until the old one is removed.
+    const oldFingerprint = sshd.hostKeyFingerprint;
+    await sshd.restart({ hostKey: generateKey(root, 'new_host_key').privatePath });
+    await expect(page.getByTestId('mesh-hostkey-web-known')).toContainText(oldFingerprint);
+    await expect(page.getByTestId('mesh-hostkey-web-presented')).toContainText(sshd.hostKeyFingerprint);
+    await expect(webState).toHaveText('host key changed');
+    await page.screenshot({ path: 'test-results/screenshots/mesh-host-key.png' });
+    await page.getByTestId('mesh-hostkey-web-remove').click();
+    await page.getByTestId('mesh-hostkey-web-confirm').click();
+    await expect(webState).toHaveText('ready');
+    await expect(page.getByTestId('mesh-hostkey-web')).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Connections' }).click();
+    await expect(page.getByTestId('mesh-connection-demo')).toContainText('forwards up');
+    await page.getByTestId('mesh-disconnect-all').click();
+    await expect(page.getByTestId('mesh-connections-empty')).toBeVisible();
+    await expect(exchange(local, 'x', 1)).rejects.toThrow(/ECONNREFUSED/);
+  } finally {
+    child.kill('SIGTERM');
+    await sshd.stop();
+    await web.stop();
+    await api.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

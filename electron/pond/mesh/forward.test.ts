@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Forward } from './forward';
+import { forwardLabel } from './health';
+import { inMemoryPortMemory, PortAllocator } from './port-allocator';
+import { DEFAULT_TUNING, MemberSession, systemClock } from './session';
+import { KeyRing } from './session-keys';
+import { findFreePortRange } from './testing/ports';
+import { closedPort, exchange, startEcho, type TestService } from './testing/services';
+import { startSshd, type Sshd } from './testing/sshd';
+import { until } from './testing/wait';
+import type { MeshMember, SshTarget } from './types';
+
+let dir: string;
+let sshd: Sshd;
+let echo: TestService;
+let session: MemberSession;
+let allocator: PortAllocator;
+let changes = 0;
+const forwards: Forward[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'forward-'));
+  sshd = await startSshd({ dir: path.join(dir, 'sshd') });
+  echo = await startEcho();
+  const target: SshTarget = {
+    host: '127.0.0.1',
+    port: sshd.port,
+    fallbackPorts: [],
+    user: sshd.user,
+    auth: { kind: 'key', keyPath: sshd.clientKeyPath },
+    knownHostsPath: path.join(dir, 'known_hosts'),
+  };
+  const member: MeshMember & { target: SshTarget } = { pond: 'alpha', name: 'web', leaseID: 'cbx_1', provider: 'hetzner', origin: 'crabbox', target, ports: [echo.port] };
+  session = new MemberSession(member, { clock: systemClock, tuning: { ...DEFAULT_TUNING, backoffBaseMs: 100 }, keys: new KeyRing(), askPassphrase: async () => null, onChange: () => {} });
+  const { min, max } = await findFreePortRange(10);
+  allocator = new PortAllocator({ memory: inMemoryPortMemory(), min, max });
+  session.start();
+  await until(() => session.health.state === 'ready', 'session ready');
+});
+
+afterEach(async () => {
+  await Promise.all(forwards.splice(0).map((f) => f.stop()));
+});
+
+afterAll(async () => {
+  session.stop();
+  await sshd.stop();
+  await echo.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function makeForward(remotePort: number, alloc = allocator): Forward {
+  const forward = new Forward({ pond: 'alpha', member: 'web', leaseID: 'cbx_1', remotePort }, session, alloc, () => (changes += 1));
+  forwards.push(forward);
+  return forward;
+}
+
+describe('Forward', () => {
+  it('carries data both ways and counts bytes and connections', async () => {
+    const forward = makeForward(echo.port);
+    await forward.start();
+    const port = forward.localPort!;
+    expect(forward.health()).toMatchObject({ state: 'ready', localPort: port, remote: 'unknown', activeConnections: 0, moved: null });
+
+    const socket = net.connect({ host: '127.0.0.1', port });
+    await new Promise((r) => socket.once('connect', r));
+    const reply = new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString())));
+    socket.write('0123456789');
+    expect(await reply).toBe('0123456789');
+    expect(forward.health()).toMatchObject({ activeConnections: 1, bytesOut: 10, bytesIn: 10, remote: 'open', lastError: null });
+    socket.end();
+    await until(() => forward.health().activeConnections === 0, 'connection closed');
+    expect(forwardLabel(forward.health())).toBe('ready');
+  });
+
+  it('shows a remote port nobody listens on as "remote port closed", not as up', async () => {
+    const nothing = await closedPort();
+    const forward = makeForward(nothing);
+    await forward.start();
+    expect(await forward.probe()).toBe('closed');
+    const health = forward.health();
+    expect(health).toMatchObject({ state: 'ready', remote: 'closed' });
+    expect(health.lastError).toBe(`nothing listens on remote port ${nothing} of web (connection refused)`);
+    expect(forwardLabel(health)).toBe('remote port closed');
+    await expect(exchange(forward.localPort!, 'x', 1, 5_000)).rejects.toThrow(/closed after 0 of 1 bytes|ECONNRESET/);
+  });
+
+  it('stop closes the listener and the connections through it', async () => {
+    const forward = makeForward(echo.port);
+    await forward.start();
+    const port = forward.localPort!;
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const closed = new Promise((r) => socket.once('close', r));
+    socket.on('error', () => {});
+    await new Promise((r) => socket.once('connect', r));
+    await until(() => forward.health().activeConnections === 1, 'connection counted');
+    await forward.stop();
+    await closed;
+    expect(forward.health()).toMatchObject({ state: 'stopped', localPort: null, activeConnections: 0 });
+    await expect(exchange(port, 'x', 1)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('reports a forward without a free local port as failed', async () => {
+    const { min } = await findFreePortRange(1);
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen({ host: '127.0.0.1', port: min }, () => r()));
+    const forward = makeForward(echo.port, new PortAllocator({ memory: inMemoryPortMemory(), min, max: min }));
+    await forward.start();
+    expect(forward.health()).toMatchObject({
+      state: 'failed',
+      reason: 'port-unavailable',
+      localPort: null,
+      lastError: `no free loopback ports between ${min} and ${min} for SSH-mesh forwards`,
+    });
+    await new Promise((r) => blocker.close(r));
+  });
+});

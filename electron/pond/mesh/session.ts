@@ -1,0 +1,554 @@
+/**
+ * One SSH connection per pond member, carrying all of that member's forwards.
+ *
+ * The session keeps itself up: when the connection drops (server gone, network gone,
+ * keepalive timeout, laptop resumed from sleep) it reconnects with exponential backoff
+ * (1 s doubling to 30 s, with jitter) and gives up after 10 failures in a row. Forwards
+ * keep their listeners meanwhile; new local connections wait a bounded time for the
+ * session or are refused at once when it has failed or was switched off. A session the
+ * user stopped never reconnects. Clock, timers and randomness are injected so the schedule
+ * is testable without waiting.
+ */
+import net from 'node:net';
+import ssh2 from 'ssh2';
+import type { AgentAuthMethod, Algorithms, ClientChannel, ConnectConfig, ParsedKey, PublicKeyAuthMethod } from 'ssh2';
+import type { FailureReason, HostKeyMismatch, SessionHealth } from './health';
+import { checkHostKey, hostKeyAlgorithmsFor, readKnownHosts, trustHostKey } from './known-hosts';
+import type { AskPassphrase, KeyRing } from './session-keys';
+import type { MeshMember, SshTarget } from './types';
+
+const { Client } = ssh2;
+type SshClient = InstanceType<typeof Client>;
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface MeshClock {
+  now(): number;
+  timers: Timers;
+  random(): number;
+}
+
+export const systemClock: MeshClock = {
+  now: () => Date.now(),
+  timers: {
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  },
+  random: () => Math.random(),
+};
+
+export interface SessionTuning {
+  /** TCP connect timeout per port (OpenSSH ConnectTimeout=10). */
+  connectTimeoutMs: number;
+  /** SSH handshake + auth timeout (ssh2 readyTimeout). */
+  readyTimeoutMs: number;
+  /** ServerAliveInterval=15 × ServerAliveCountMax=2. */
+  keepaliveIntervalMs: number;
+  keepaliveCountMax: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** ± fraction applied to each backoff delay. */
+  jitter: number;
+  /** Consecutive failed attempts before the session is `failed`. */
+  maxFailures: number;
+  /** How long a new local connection waits for a session that is coming back. */
+  channelWaitMs: number;
+  /** Sleep detection: the clock is checked this often … */
+  sleepCheckMs: number;
+  /** … and a jump this much beyond the check interval means the machine slept. */
+  sleepJumpMs: number;
+  /** After a resume, a connection that does not answer within this is dropped. */
+  livenessTimeoutMs: number;
+  /** ssh2 algorithm overrides (e.g. the benchmark pins the cipher). */
+  algorithms?: Algorithms;
+}
+
+export const DEFAULT_TUNING: SessionTuning = {
+  connectTimeoutMs: 10_000,
+  readyTimeoutMs: 10_000,
+  keepaliveIntervalMs: 15_000,
+  keepaliveCountMax: 2,
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 30_000,
+  jitter: 0.2,
+  maxFailures: 10,
+  channelWaitMs: 10_000,
+  sleepCheckMs: 5_000,
+  sleepJumpMs: 15_000,
+  livenessTimeoutMs: 5_000,
+};
+
+/** Delay before the next attempt after `failures` failed ones (1 → base, doubling, capped, jittered). */
+export function backoffDelay(failures: number, random: () => number, tuning: Pick<SessionTuning, 'backoffBaseMs' | 'backoffMaxMs' | 'jitter'>): number {
+  const exponent = Math.min(Math.max(failures - 1, 0), 30);
+  const base = Math.min(tuning.backoffMaxMs, tuning.backoffBaseMs * 2 ** exponent);
+  return Math.round(base * (1 - tuning.jitter + 2 * tuning.jitter * random()));
+}
+
+/** Why a local connection could not get a channel. */
+export class ChannelError extends Error {
+  constructor(
+    readonly kind: 'remote-closed' | 'refused-by-server' | 'session-unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ChannelError';
+  }
+}
+
+export interface SessionDeps {
+  clock: MeshClock;
+  tuning: SessionTuning;
+  keys: KeyRing;
+  askPassphrase: AskPassphrase;
+  onChange(health: SessionHealth): void;
+}
+
+type Terminal = { reason: FailureReason; hostKey: HostKeyMismatch | null };
+type Attempt = { ok: true; client: SshClient; port: number } | { ok: false; error: string; terminal: Terminal | null };
+type AuthConfig = { privateKey: ParsedKey } | { agent: string };
+
+interface Waiter {
+  resolve(client: SshClient): void;
+  reject(error: ChannelError): void;
+  timer: unknown;
+}
+
+function describeSocketError(error: NodeJS.ErrnoException, host: string): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host ${host} not found`;
+    case 'EHOSTUNREACH':
+      return 'host unreachable';
+    case 'ENETUNREACH':
+      return 'network unreachable';
+    case 'ECONNRESET':
+      return 'connection reset';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    case 'EPIPE':
+      return 'connection broken';
+    default:
+      return error.message;
+  }
+}
+
+function describeSshError(error: Error & { level?: string; code?: string }, host: string, target: SshTarget, tuning: SessionTuning): string {
+  if (error.level === 'client-authentication') {
+    const what = target.auth.kind === 'key' ? `the key ${target.auth.keyPath}` : `the keys in ssh-agent (${target.auth.socket})`;
+    return `authentication failed: ${target.user}@${host} did not accept ${what}`;
+  }
+  if (/Timed out while waiting for handshake/.test(error.message)) return `no SSH handshake within ${tuning.readyTimeoutMs / 1000} s`;
+  if (/Keepalive timeout/.test(error.message)) {
+    return `the server stopped answering (no reply to ${tuning.keepaliveCountMax} keepalives ${tuning.keepaliveIntervalMs / 1000} s apart)`;
+  }
+  if (error.code) return describeSocketError(error as NodeJS.ErrnoException, host);
+  if (/agent/i.test(error.message)) return `ssh-agent at ${target.auth.kind === 'agent' ? target.auth.socket : '?'}: ${error.message}`;
+  return error.message;
+}
+
+export class MemberSession {
+  private state: SessionHealth = { state: 'stopped' };
+  private client: SshClient | null = null;
+  /** Bumped by stop/start so callbacks from an abandoned attempt are ignored. */
+  private generation = 0;
+  private failures = 0;
+  private everReady = false;
+  private lastError: string | null = null;
+  private lastGoodPort: number | null = null;
+  private retryTimer: unknown = null;
+  private watchdog: unknown = null;
+  private lastTick = 0;
+  private attempting = false;
+  private readonly waiters = new Set<Waiter>();
+
+  constructor(
+    readonly member: MeshMember & { target: SshTarget },
+    private readonly deps: SessionDeps,
+  ) {}
+
+  get health(): SessionHealth {
+    return this.state;
+  }
+
+  /** Starts connecting unless already connected or on the way. */
+  start(): void {
+    if (this.state.state === 'connecting' || this.state.state === 'ready' || this.state.state === 'reconnecting') return;
+    this.generation += 1;
+    this.failures = 0;
+    this.everReady = false;
+    this.lastError = null;
+    this.startWatchdog();
+    void this.attempt();
+  }
+
+  /** The user switched this member off: close, never reconnect, refuse waiting connections. */
+  stop(): void {
+    if (this.state.state === 'stopped') return;
+    this.generation += 1;
+    this.attempting = false;
+    this.clearRetry();
+    this.stopWatchdog();
+    this.closeClient();
+    this.setState({ state: 'stopped' });
+    this.rejectWaiters('session-unavailable', `${this.member.name} is disconnected`);
+  }
+
+  /** Tries again now, with a fresh failure count. */
+  retry(): void {
+    if (this.state.state === 'failed' || this.state.state === 'stopped') {
+      this.start();
+      return;
+    }
+    if (this.state.state === 'ready' || this.attempting) return;
+    this.clearRetry();
+    this.failures = 0;
+    void this.attempt();
+  }
+
+  /** A channel to `127.0.0.1:<remotePort>` on the member, waiting for the session if it is coming back. */
+  async openChannel(remotePort: number, sourcePort: number): Promise<ClientChannel> {
+    const client = await this.whenReady();
+    return new Promise((resolve, reject) => {
+      try {
+        client.forwardOut('127.0.0.1', sourcePort, '127.0.0.1', remotePort, (error, channel) => {
+          if (!error) {
+            resolve(channel);
+            return;
+          }
+          const reason = (error as Error & { reason?: number }).reason;
+          if (reason === 2) {
+            reject(new ChannelError('remote-closed', `nothing listens on remote port ${remotePort} of ${this.member.name} (${error.message.replace(/^\(SSH\) Channel open failure: /, '').toLowerCase()})`));
+          } else if (typeof reason === 'number') {
+            reject(new ChannelError('refused-by-server', `${this.member.name} refused to forward port ${remotePort}: ${error.message} (is AllowTcpForwarding off?)`));
+          } else {
+            reject(new ChannelError('session-unavailable', `the SSH session to ${this.member.name} closed while opening a channel`));
+          }
+        });
+      } catch {
+        reject(new ChannelError('session-unavailable', `the SSH session to ${this.member.name} is not connected`));
+      }
+    });
+  }
+
+  private whenReady(): Promise<SshClient> {
+    if (this.state.state === 'ready' && this.client) return Promise.resolve(this.client);
+    if (this.state.state === 'failed') {
+      return Promise.reject(new ChannelError('session-unavailable', `${this.member.name} is not connected: ${this.state.lastError}`));
+    }
+    if (this.state.state === 'stopped') {
+      return Promise.reject(new ChannelError('session-unavailable', `${this.member.name} is disconnected`));
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: this.deps.clock.timers.setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new ChannelError('session-unavailable', `the SSH session to ${this.member.name} did not come back within ${this.deps.tuning.channelWaitMs / 1000} s`));
+        }, this.deps.tuning.channelWaitMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  private rejectWaiters(kind: ChannelError['kind'], message: string): void {
+    for (const waiter of this.waiters) {
+      this.deps.clock.timers.clearTimeout(waiter.timer);
+      waiter.reject(new ChannelError(kind, message));
+    }
+    this.waiters.clear();
+  }
+
+  private setState(next: SessionHealth): void {
+    this.state = next;
+    this.deps.onChange(next);
+  }
+
+  private progressState(retryAt: number | null): SessionHealth {
+    const attempt = this.failures + (retryAt === null ? 1 : 0);
+    if (this.everReady) return { state: 'reconnecting', attempt, retryAt, lastError: this.lastError ?? 'the connection closed' };
+    return { state: 'connecting', attempt, retryAt, lastError: this.lastError };
+  }
+
+  private async attempt(): Promise<void> {
+    const generation = this.generation;
+    this.retryTimer = null;
+    this.attempting = true;
+    this.setState(this.progressState(null));
+    const result = await this.connectOnce(generation);
+    if (generation !== this.generation) {
+      if (result.ok) result.client.end();
+      return;
+    }
+    this.attempting = false;
+    if (result.ok) {
+      this.onReady(result.client, result.port, generation);
+      return;
+    }
+    this.lastError = result.error;
+    if (result.terminal) {
+      this.fail(result.terminal.reason, result.error, result.terminal.hostKey);
+      return;
+    }
+    this.failures += 1;
+    if (this.failures >= this.deps.tuning.maxFailures) {
+      this.fail('retries-exhausted', `${result.error} (gave up after ${this.failures} attempts in a row; choose Retry to try again)`, null);
+      return;
+    }
+    const delay = backoffDelay(this.failures, this.deps.clock.random, this.deps.tuning);
+    this.setState(this.progressState(this.deps.clock.now() + delay));
+    this.retryTimer = this.deps.clock.timers.setTimeout(() => void this.attempt(), delay);
+  }
+
+  private onReady(client: SshClient, port: number, generation: number): void {
+    this.client = client;
+    this.lastGoodPort = port;
+    this.failures = 0;
+    this.everReady = true;
+    this.lastError = null;
+    client.on('error', (error: Error) => {
+      this.lastError = describeSshError(error, this.member.target.host, this.member.target, this.deps.tuning);
+    });
+    client.once('close', () => this.onDrop(client, generation));
+    this.setState({ state: 'ready', port, since: this.deps.clock.now() });
+    for (const waiter of this.waiters) {
+      this.deps.clock.timers.clearTimeout(waiter.timer);
+      waiter.resolve(client);
+    }
+    this.waiters.clear();
+  }
+
+  private onDrop(client: SshClient, generation: number): void {
+    if (client !== this.client || generation !== this.generation) return;
+    this.client = null;
+    this.lastError ??= 'the server closed the connection';
+    void this.attempt();
+  }
+
+  private fail(reason: FailureReason, error: string, hostKey: HostKeyMismatch | null): void {
+    this.clearRetry();
+    this.stopWatchdog();
+    this.closeClient();
+    this.setState({ state: 'failed', reason, lastError: error, hostKey });
+    this.rejectWaiters('session-unavailable', `${this.member.name} is not connected: ${error}`);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) this.deps.clock.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private closeClient(): void {
+    const client = this.client;
+    this.client = null;
+    client?.end();
+  }
+
+  private startWatchdog(): void {
+    this.stopWatchdog();
+    this.lastTick = this.deps.clock.now();
+    const tick = () => {
+      const now = this.deps.clock.now();
+      const elapsed = now - this.lastTick;
+      this.lastTick = now;
+      this.watchdog = this.deps.clock.timers.setTimeout(tick, this.deps.tuning.sleepCheckMs);
+      if (elapsed > this.deps.tuning.sleepCheckMs + this.deps.tuning.sleepJumpMs) this.onResume();
+    };
+    this.watchdog = this.deps.clock.timers.setTimeout(tick, this.deps.tuning.sleepCheckMs);
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog !== null) this.deps.clock.timers.clearTimeout(this.watchdog);
+    this.watchdog = null;
+  }
+
+  /**
+   * The clock jumped: the machine slept. A connection that survived is kept (a channel-open
+   * round trip proves it); a dead one is dropped now instead of after two keepalives, and a
+   * pending retry happens immediately.
+   */
+  private onResume(): void {
+    if (this.state.state === 'ready' && this.client) {
+      const client = this.client;
+      let answered = false;
+      const timer = this.deps.clock.timers.setTimeout(() => {
+        if (answered || client !== this.client) return;
+        this.lastError = `no answer from the server within ${this.deps.tuning.livenessTimeoutMs / 1000} s after the computer woke up`;
+        client.destroy();
+      }, this.deps.tuning.livenessTimeoutMs);
+      try {
+        client.forwardOut('127.0.0.1', 0, '127.0.0.1', this.member.ports[0] ?? 22, (error, channel) => {
+          answered = true;
+          this.deps.clock.timers.clearTimeout(timer);
+          if (!error) channel.close();
+        });
+      } catch {
+        this.deps.clock.timers.clearTimeout(timer);
+        client.destroy();
+      }
+      return;
+    }
+    if (this.retryTimer !== null) {
+      this.clearRetry();
+      void this.attempt();
+    }
+  }
+
+  private async auth(): Promise<{ ok: true; auth: AuthConfig } | { ok: false; error: string }> {
+    const { auth } = this.member.target;
+    if (auth.kind === 'agent') return { ok: true, auth: { agent: auth.socket } };
+    const loaded = await this.deps.keys.load(auth.keyPath, this.deps.askPassphrase);
+    return loaded.ok ? { ok: true, auth: { privateKey: loaded.key } } : loaded;
+  }
+
+  private async connectOnce(generation: number): Promise<Attempt> {
+    const auth = await this.auth();
+    if (!auth.ok) return { ok: false, error: auth.error, terminal: { reason: 'key-unusable', hostKey: null } };
+    const { target } = this.member;
+    const ports = [...new Set([...(this.lastGoodPort !== null ? [this.lastGoodPort] : []), target.port, ...target.fallbackPorts])];
+    const errors: string[] = [];
+    for (const port of ports) {
+      if (generation !== this.generation) return { ok: false, error: 'cancelled', terminal: null };
+      const result = await this.tryPort(port, auth.auth);
+      if (result.ok || result.terminal) return result;
+      errors.push(`${target.host}:${port}: ${result.error}`);
+    }
+    return { ok: false, error: errors.join('; '), terminal: null };
+  }
+
+  private tcpConnect(host: string, port: number): Promise<{ ok: true; socket: net.Socket } | { ok: false; error: string }> {
+    return new Promise((resolve) => {
+      const socket = net.connect({ host, port });
+      socket.setNoDelay(true);
+      const timer = this.deps.clock.timers.setTimeout(() => {
+        socket.destroy();
+        resolve({ ok: false, error: `no answer within ${this.deps.tuning.connectTimeoutMs / 1000} s` });
+      }, this.deps.tuning.connectTimeoutMs);
+      let connected = false;
+      socket.once('connect', () => {
+        connected = true;
+        this.deps.clock.timers.clearTimeout(timer);
+        resolve({ ok: true, socket });
+      });
+      // Stays attached: once connected, ssh2 reports socket errors through the client.
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        if (connected) return;
+        this.deps.clock.timers.clearTimeout(timer);
+        socket.destroy();
+        resolve({ ok: false, error: describeSocketError(error, host) });
+      });
+    });
+  }
+
+  private async tryPort(port: number, auth: AuthConfig): Promise<Attempt> {
+    const { target } = this.member;
+    const tcp = await this.tcpConnect(target.host, port);
+    if (!tcp.ok) return { ok: false, error: tcp.error, terminal: null };
+    let knownText: string;
+    try {
+      knownText = await readKnownHosts(target.knownHostsPath);
+    } catch (error) {
+      tcp.socket.destroy();
+      return { ok: false, error: (error as Error).message, terminal: null };
+    }
+
+    let terminal: Terminal | null = null;
+    let hostKeyError: string | null = null;
+    const verify = async (key: Buffer): Promise<boolean> => {
+      const text = await readKnownHosts(target.knownHostsPath);
+      const verdict = checkHostKey(text, target.host, port, key);
+      switch (verdict.verdict) {
+        case 'known':
+          return true;
+        case 'unknown':
+          try {
+            await trustHostKey(target.knownHostsPath, target.host, port, key);
+            return true;
+          } catch (error) {
+            hostKeyError = `cannot record the host key in ${target.knownHostsPath}: ${(error as Error).message}`;
+            return false;
+          }
+        case 'changed':
+          terminal = {
+            reason: 'host-key-changed',
+            hostKey: {
+              host: target.host,
+              port,
+              knownHostsPath: target.knownHostsPath,
+              knownFingerprints: verdict.knownFingerprints,
+              presentedFingerprint: verdict.presentedFingerprint,
+              presentedType: verdict.presentedType,
+            },
+          };
+          hostKeyError = `host key changed for ${target.host}:${port}: ${target.knownHostsPath} has ${verdict.knownFingerprints.join(', ')} but the server presented ${verdict.presentedFingerprint}; nothing will connect until the old key is removed`;
+          return false;
+        case 'revoked':
+          terminal = { reason: 'host-key-revoked', hostKey: null };
+          hostKeyError = `the host key of ${target.host}:${port} (${verdict.presentedFingerprint}) is marked @revoked in ${target.knownHostsPath}; refusing to connect`;
+          return false;
+      }
+    };
+
+    const authMethod: PublicKeyAuthMethod | AgentAuthMethod =
+      'privateKey' in auth
+        ? { type: 'publickey', username: target.user, key: auth.privateKey }
+        : { type: 'agent', username: target.user, agent: auth.agent };
+    const client = new Client();
+    return new Promise<Attempt>((resolve) => {
+      let lastError: (Error & { level?: string }) | null = null;
+      let settled = false;
+      const settle = (attempt: Attempt) => {
+        if (settled) return;
+        settled = true;
+        client.removeListener('ready', onReady);
+        client.removeListener('close', onClose);
+        resolve(attempt);
+      };
+      const onReady = () => settle({ ok: true, client, port });
+      const onClose = () => {
+        const error = hostKeyError ?? (lastError ? describeSshError(lastError, target.host, target, this.deps.tuning) : 'the server closed the connection during the handshake');
+        settle({ ok: false, error, terminal });
+      };
+      // The first error is the cause; ssh2 follows e.g. a handshake timeout with "connection lost".
+      client.on('error', (error: Error) => {
+        lastError ??= error;
+      });
+      client.once('ready', onReady);
+      client.once('close', onClose);
+      const config: ConnectConfig = {
+        sock: tcp.socket,
+        host: target.host,
+        port,
+        username: target.user,
+        // An explicit list: ssh2 only takes key files as strings, not the decrypted key.
+        authHandler: [authMethod],
+        readyTimeout: this.deps.tuning.readyTimeoutMs,
+        keepaliveInterval: this.deps.tuning.keepaliveIntervalMs,
+        keepaliveCountMax: this.deps.tuning.keepaliveCountMax,
+        algorithms: {
+          ...this.deps.tuning.algorithms,
+          serverHostKey: hostKeyAlgorithmsFor(knownText, target.host, port) as Algorithms['serverHostKey'],
+        },
+        hostVerifier: (key: Buffer, callback: (valid: boolean) => void) => {
+          verify(key).then(callback, (error: Error) => {
+            hostKeyError = error.message;
+            callback(false);
+          });
+        },
+      };
+      try {
+        client.connect(config);
+      } catch (error) {
+        tcp.socket.destroy();
+        settle({ ok: false, error: (error as Error).message, terminal: null });
+      }
+    });
+  }
+}
