@@ -1,0 +1,35 @@
+/**
+ * What every bridge adapter is built from: the environment (base-URL overrides), the
+ * credentials, shared HTTP settings and a clock. Tests point adapters at local servers
+ * through the same environment variables a user would set.
+ */
+import { Credentials, type Env } from '../credentials';
+import { HttpClient, type HttpClientOptions } from '../http';
+import { SecretSet } from '../http-redact';
+
+export interface BridgeContext {
+  env: Env;
+  credentials: Credentials;
+  /** Timeouts, retry waits and logging for every provider call (secrets are per adapter). */
+  http?: Omit<HttpClientOptions, 'secrets'>;
+  now?: () => number;
+}
+
+/** An HTTP client that redacts `secrets` plus every configured credential. */
+export function adapterHttpClient(ctx: BridgeContext, secrets: Array<string | undefined>): HttpClient {
+  return new HttpClient({ ...ctx.http, secrets: new SecretSet([...secrets, ...ctx.credentials.secretValues()]) });
+}
+
+/** `CRABBOX_<X>` or `<X>` from the environment, trimmed; else `fallback`. */
+export function envSetting(env: Env, name: string, fallback: string): string {
+  for (const key of [`CRABBOX_${name}`, name]) {
+    const value = env[key]?.trim();
+    if (value) return value;
+  }
+  return fallback;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host) || host === '0:0:0:0:0:0:0:1';
+}
