@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { claimText } from '../electron/pond/claims-fixtures';
+import { startPolicyServer } from '../electron/pond/doctor/testing/policy-server';
+import { closedPort } from '../electron/pond/mesh/testing/services';
+import { expect, startPondServe, test } from './fixtures';
+
+const TAG = 'tag:cbx-pond-alice-demo';
+
+test('doctor: matrix, live checks filling in, a contradicted cell, and the policy fix after its diff', async ({ page }) => {
+  const policy = await startPolicyServer({ policy: '// team policy\n{\n  "grants": [],\n}\n' });
+  const state = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-doctor-'));
+  const claims = path.join(state, 'crabbox', 'claims');
+  fs.mkdirSync(claims, { recursive: true });
+  const [dbPort, webPort] = [await closedPort(), await closedPort()];
+  fs.writeFileSync(path.join(claims, 'cbx_api.json'), claimText({ leaseID: 'cbx_api', slug: 'api', pond: 'demo', provider: 'hetzner' }));
+  fs.writeFileSync(path.join(claims, 'cbx_db.json'), claimText({ leaseID: 'cbx_db', slug: 'db', pond: 'demo', provider: 'aws', sshHost: '127.0.0.1', sshPort: dbPort }));
+  fs.writeFileSync(path.join(claims, 'cbx_web.json'), claimText({ leaseID: 'cbx_web', slug: 'web', pond: 'demo', provider: 'runpod', sshHost: '127.0.0.1', sshPort: webPort }));
+  const { host, child } = await startPondServe({
+    XDG_STATE_HOME: state,
+    CRABBOX_OWNER: 'alice@example.com',
+    TS_API_KEY: 'tskey-api-test',
+    CRABBOX_TS_API_URL: policy.url,
+  });
+  try {
+    await page.goto(host.url);
+    await page.getByTestId('pond-demo').click();
+    const panel = page.getByTestId('doctor-panel');
+    await expect(panel.getByTestId('doctor-breakdown')).toHaveText('3 members: pending 1 · ssh 2');
+    await expect(panel.getByTestId('doctor-cell-ssh-ssh')).toContainText('WARN');
+    await expect(panel.getByTestId('doctor-cell-pending-ssh')).toContainText('endpoint not yet discovered');
+    await expect(panel.getByTestId('doctor-acl-status')).toHaveText('failed');
+    await expect(panel.getByTestId('doctor-acl-snippet')).toContainText(`"${TAG}": ["autogroup:admin"]`);
+
+    await panel.getByTestId('doctor-run-live').click();
+    const checks = panel.getByTestId('doctor-check');
+    await expect(checks).toHaveCount(3);
+    await expect(panel.locator('[data-check="ssh-handshake:db"]')).toHaveAttribute('data-status', 'fail');
+    await expect(panel.locator('[data-check="ssh-handshake:db"]')).toContainText(`cannot connect to db: 127.0.0.1:${dbPort}: connection refused`);
+    await expect(panel.locator('[data-check="missing-endpoint:api"]')).toHaveAttribute('data-status', 'warn');
+    await expect(panel.getByTestId('doctor-cell-ssh-ssh')).toHaveClass(/contradicted/);
+    await expect(panel.getByTestId('doctor-cell-ssh-ssh')).toContainText('expected WARN, web → db failed: connection refused');
+    await page.screenshot({ path: 'test-results/screenshots/doctor-live.png', fullPage: true });
+
+    await panel.getByTestId('doctor-fix').click();
+    const dialog = page.getByTestId('doctor-fix-dialog');
+    await expect(dialog.getByTestId('doctor-fix-diff')).toContainText(`+  "grants": [{"src":["${TAG}"],"dst":["${TAG}"],"ip":["*"]}],`);
+    expect(policy.posts).toHaveLength(0);
+    await page.screenshot({ path: 'test-results/screenshots/doctor-fix-diff.png' });
+    await dialog.getByTestId('doctor-fix-apply').click();
+    await expect(dialog.getByTestId('doctor-fix-done')).toHaveText(`Added the rows for ${TAG}.`);
+    await dialog.getByTestId('doctor-fix-close').click();
+    await expect(panel.getByTestId('doctor-acl-status')).toHaveText('ok');
+    expect(policy.posts).toHaveLength(1);
+    expect(policy.policy).toContain('// team policy\n');
+    expect(await page.content()).not.toContain('tskey-api-test');
+  } finally {
+    child.kill('SIGTERM');
+    await policy.stop();
+    fs.rmSync(state, { recursive: true, force: true });
+  }
+});

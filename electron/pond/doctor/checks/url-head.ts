@@ -1,0 +1,69 @@
+/**
+ * URL members: an HTTPS HEAD of the first published target (crabbox's bridge probe,
+ * spec §4.6). Any HTTP status means the URL exists and routes; the app behind it may
+ * answer 404 to a HEAD. A 5xx is a warning: the route works, the service does not.
+ */
+import { describeNetError } from '../net-errors';
+import type { Checker } from './types';
+
+function firstURL(row: { targets?: { url: string }[]; endpoint: string }): string {
+  const target = row.targets?.find((t) => t.url !== '');
+  if (target) return target.url;
+  return /^https?:\/\//i.test(row.endpoint) ? row.endpoint : '';
+}
+
+export const urlHead: Checker = {
+  id: 'url-head',
+  title: 'HTTPS HEAD',
+  applies: ({ member }) => member.row.transport === 'url',
+  async run({ pond, member, deps }, signal) {
+    const { row } = member;
+    const url = firstURL(row);
+    if (url === '') {
+      return {
+        status: 'warn',
+        summary: `${member.name} has no published URL yet (${row.bridgeState ?? 'no-targets'})`,
+        fixes: [
+          `Publish a port: crabbox pond peers --pond ${pond} --provider ${row.provider} --share-port <port>`,
+          'Or start the service on the member and list the pond again.',
+        ],
+      };
+    }
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, deps.urlTimeoutMs);
+    try {
+      const response = await deps.fetch(url, { method: 'HEAD', redirect: 'follow', signal: controller.signal });
+      await response.body?.cancel().catch(() => undefined);
+      const status = `HTTP ${response.status}`;
+      if (response.status >= 500) {
+        return {
+          status: 'warn',
+          summary: `${url} answered ${status}: the URL routes, but the service behind it is failing`,
+          fixes: [`Check the service on ${member.name} (its logs, and whether it listens on the published port).`],
+        };
+      }
+      return { status: 'ok', summary: `${url} answered ${status}`, fixes: [] };
+    } catch (error) {
+      const reason = timedOut ? `no answer within ${deps.urlTimeoutMs / 1000} s` : describeNetError(error);
+      return {
+        status: 'fail',
+        summary: `${url} is unreachable: ${reason}`,
+        detail: error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined,
+        fixes: [
+          `Check that ${member.name} is running and its share is still published (crabbox pond peers --pond ${pond}).`,
+          'A share may have expired; publishing the port again creates a new one.',
+        ],
+        reason,
+      };
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  },
+};

@@ -1,0 +1,181 @@
+/**
+ * The Tailscale policy-file API as crabbox calls it (spec §7.3): GET the HuJSON policy with
+ * its ETag, POST it back with `If-Match`. The API key travels only in the Authorization
+ * header and is scrubbed from every error text.
+ */
+import { describeNetError } from './net-errors';
+
+export const DEFAULT_TAILNET_API_URL = 'https://api.tailscale.com';
+export const MAX_POLICY_BYTES = 256 * 1024;
+export const DOCTOR_TIMEOUT_MS = 4000;
+export const BOOTSTRAP_TIMEOUT_MS = 6000;
+
+export const UNAVAILABLE_MESSAGE = 'pond acl: auto-bootstrap unavailable on this control plane';
+export const PRECONDITION_FAILED_MESSAGE = 'pond acl: tailnet policy changed during update (ETag mismatch)';
+
+export type TailscaleApiErrorKind = 'unavailable' | 'precondition-failed' | 'http' | 'network' | 'timeout' | 'cancelled';
+
+export class TailscaleApiError extends Error {
+  constructor(
+    readonly kind: TailscaleApiErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'TailscaleApiError';
+  }
+}
+
+export type FetchFn = typeof fetch;
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** resolveTailnetAPIURL: CRABBOX_TS_API_URL, then TS_API_URL (trimmed, no trailing `/`), else the default. */
+export function resolveTailnetAPIURL(env: Env): string {
+  for (const name of ['CRABBOX_TS_API_URL', 'TS_API_URL']) {
+    const value = (env[name] ?? '').trim().replace(/\/+$/, '');
+    if (value !== '') return value;
+  }
+  return DEFAULT_TAILNET_API_URL;
+}
+
+/** `TS_TAILNET` trimmed, or `-` (the key's own tailnet). */
+export function resolveTailnet(env: Env): string {
+  return (env.TS_TAILNET ?? '').trim() || '-';
+}
+
+export interface PolicyClientOptions {
+  apiKey: string;
+  /** Base URL from resolveTailnetAPIURL. */
+  apiURL: string;
+  tailnet: string;
+  timeoutMs: number;
+  fetch?: FetchFn;
+}
+
+export interface Policy {
+  body: string;
+  /** Exactly as the server sent it, quotes included; '' when absent (doctor reads only). */
+  etag: string;
+}
+
+export function policyURL(apiURL: string, tailnet: string): string {
+  return `${apiURL}/api/v2/tailnet/${tailnet || '-'}/acl`;
+}
+
+function redact(text: string, secret: string): string {
+  return secret === '' ? text : text.split(secret).join('[redacted]');
+}
+
+function basicAuth(apiKey: string): string {
+  return `Basic ${Buffer.from(`${apiKey}:`, 'utf8').toString('base64')}`;
+}
+
+/** Aborts on the caller's signal or after `timeoutMs`, whichever comes first. */
+function deadline(timeoutMs: number, outer?: AbortSignal): { signal: AbortSignal; timedOut: () => boolean; done: () => void } {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort();
+  }, timeoutMs);
+  const onAbort = () => controller.abort();
+  if (outer?.aborted) controller.abort();
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => expired,
+    done: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** Reads at most `limit` bytes of the body, as Go's LimitReader does (the rest is dropped). */
+async function readLimited(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (total < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const room = limit - total;
+    chunks.push(value.length > room ? value.subarray(0, room) : value);
+    total += Math.min(value.length, room);
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** tailscaleAPIError: `tailscale api <code>: <message>` when the body is a JSON envelope with one. */
+export function apiErrorText(status: number, body: string): string {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const message = (parsed as Record<string, unknown>).message;
+      if (typeof message === 'string' && message !== '') return `tailscale api ${status}: ${message}`;
+    }
+  } catch {
+    // Not JSON: the status alone.
+  }
+  return `tailscale api ${status}`;
+}
+
+async function request(
+  options: PolicyClientOptions,
+  method: 'GET' | 'POST',
+  headers: Record<string, string>,
+  body: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<{ status: number; etag: string; text: string }> {
+  const url = policyURL(options.apiURL, options.tailnet);
+  const doFetch = options.fetch ?? fetch;
+  const limit = deadline(options.timeoutMs, signal);
+  try {
+    const response = await doFetch(url, {
+      method,
+      headers: { Authorization: basicAuth(options.apiKey), ...headers },
+      body,
+      signal: limit.signal,
+      redirect: 'follow',
+    });
+    const text = await readLimited(response, MAX_POLICY_BYTES);
+    return { status: response.status, etag: response.headers.get('etag') ?? '', text };
+  } catch (error) {
+    if (limit.timedOut()) {
+      throw new TailscaleApiError('timeout', `${method} ${url}: no answer within ${options.timeoutMs / 1000} s`);
+    }
+    if (signal?.aborted) throw new TailscaleApiError('cancelled', `${method} ${url}: cancelled`);
+    throw new TailscaleApiError('network', redact(`${method} ${url}: ${describeNetError(error)}`, options.apiKey));
+  } finally {
+    limit.done();
+  }
+}
+
+/**
+ * GET the policy. 404/501 mean the control plane (e.g. Headscale) has no such API. With
+ * `requireETag` (bootstrap), a 2xx without an ETag is "unavailable" too: never write
+ * without a compare-and-swap token.
+ */
+export async function getPolicy(options: PolicyClientOptions, requireETag: boolean, signal?: AbortSignal): Promise<Policy> {
+  const url = policyURL(options.apiURL, options.tailnet);
+  const { status, etag, text } = await request(options, 'GET', { Accept: 'application/hujson' }, undefined, signal);
+  if (status === 404 || status === 501) {
+    throw new TailscaleApiError('unavailable', `${UNAVAILABLE_MESSAGE}: GET ${url} returned ${status}`, status);
+  }
+  if (status < 200 || status >= 300) throw new TailscaleApiError('http', redact(apiErrorText(status, text), options.apiKey), status);
+  if (requireETag && etag === '') {
+    throw new TailscaleApiError('unavailable', `${UNAVAILABLE_MESSAGE}: GET ${url} returned no ETag header`, status);
+  }
+  return { body: text, etag };
+}
+
+/** POST the policy with `If-Match: <etag>`; 412 means someone else changed it first. */
+export async function postPolicy(options: PolicyClientOptions, body: string, etag: string, signal?: AbortSignal): Promise<void> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/hujson', Accept: 'application/json' };
+  if (etag !== '') headers['If-Match'] = etag;
+  const { status, text } = await request(options, 'POST', headers, body, signal);
+  if (status === 412) throw new TailscaleApiError('precondition-failed', PRECONDITION_FAILED_MESSAGE, status);
+  if (status < 200 || status >= 300) throw new TailscaleApiError('http', redact(apiErrorText(status, text), options.apiKey), status);
+}

@@ -1,0 +1,34 @@
+/** One TCP connection attempt with a deadline, reporting why it failed in Go's words. */
+import net from 'node:net';
+import { describeNetError } from './net-errors';
+
+export type TcpResult =
+  | { ok: true; socket: net.Socket }
+  | { ok: false; reason: string; code: string | undefined; timedOut: boolean };
+
+export function tcpConnect(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<TcpResult> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.setNoDelay(true);
+    let settled = false;
+    const finish = (result: TcpResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.off('connect', onConnect);
+      socket.off('error', onError);
+      if (!result.ok) socket.destroy();
+      resolve(result);
+    };
+    const onConnect = () => finish({ ok: true, socket });
+    const onError = (error: Error) =>
+      finish({ ok: false, reason: describeNetError(error), code: (error as NodeJS.ErrnoException).code, timedOut: false });
+    const onAbort = () => finish({ ok: false, reason: 'cancelled', code: 'ABORT_ERR', timedOut: false });
+    const timer = setTimeout(() => finish({ ok: false, reason: 'i/o timeout', code: 'ETIMEDOUT', timedOut: true }), timeoutMs);
+    socket.once('connect', onConnect);
+    socket.once('error', onError);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
