@@ -5,9 +5,21 @@
  */
 import { EventBus } from './api/bus';
 import { ProducedUrls } from './produced-urls';
+import { ExportsService } from './pond/exports-service';
 import type { PathEnv } from './pond/paths';
 import { claimsDir, pondStateDir } from './pond/paths';
+import { ManualMembers, nodeFileExists } from './pond/manual-members';
+import { overviewOf } from './pond/ponds';
+import { createPondDirectory } from './pond/ponds-directory';
 import type { SettingsStore } from './pond/settings-store';
+import { releaseDeps, ReleaseService } from './pond/release-service';
+import { BridgeService } from './pond/peers-resolve-service';
+import { DoctorService } from './pond/doctor/service';
+import { appDoctorDeps } from './pond/doctor/app-deps';
+import { MeshManager } from './pond/mesh/manager';
+import { PassphrasePrompts } from './pond/mesh/manager-prompts';
+import { PortAllocator, settingsPortMemory } from './pond/mesh/port-allocator';
+import { resolvePondMeshMembers } from './pond/mesh/targets';
 
 /** Encrypts secrets at rest (Electron's safeStorage); absent in plain Node. */
 export interface SecretBox {
@@ -72,6 +84,68 @@ export function createEngine(deps: EngineDeps) {
   const bus = new EventBus();
   const lifecycle = new Lifecycle(deps.log);
   const producedUrls = new ProducedUrls();
+  const release = new ReleaseService(
+    releaseDeps({
+      pathEnv: deps.pathEnv,
+      settings: deps.settings,
+      env: deps.pathEnv.env,
+      // The pond's SSH forwards live in the mesh service (built below; called only after start-up).
+      disconnectPond: async (pond) => void (await mesh.disconnect({ pond })),
+    }),
+  );
+  lifecycle.onStop(() => release.cancelAll());
+  // The mesh reports each change of a pond's ready forwards to `exports.apply`, which keeps the env/hosts files true.
+  const exports = new ExportsService({ pathEnv: deps.pathEnv, log: deps.log, onChange: (pond) => bus.emit('exports:changed', { pond }) });
+  lifecycle.onStop(() => exports.removeAll());
+  // Hand-added hosts and crabbox's claims, kept live; every change goes out as `ponds:changed`.
+  const hosts = new ManualMembers(deps.settings, { home: deps.pathEnv.env.HOME || deps.pathEnv.home, fileExists: nodeFileExists });
+  const ponds = createPondDirectory(deps.pathEnv, { file: deps.settings.path, list: () => hosts.list() });
+  ponds.subscribe((snapshot) => bus.emit('ponds:changed', overviewOf(snapshot)));
+  lifecycle.onStart(async () => void (await ponds.start()));
+  lifecycle.onStop(() => ponds.close());
+  const bridge = new BridgeService({
+    pathEnv: deps.pathEnv,
+    env: deps.pathEnv.env,
+    settings: deps.settings,
+    ...(deps.secrets ? { cipher: deps.secrets } : {}),
+    producedUrls,
+    http: { log: deps.log },
+  });
+  lifecycle.onStop(() => bridge.cancelAll());
+  // mesh: one SSH session per member carrying its forwards; the env/hosts files follow its ready forwards, in order.
+  const meshPrompts = new PassphrasePrompts((prompt) => bus.emit('mesh:passphraseRequest', prompt));
+  let meshFiles: Promise<void> = Promise.resolve();
+  const mesh = new MeshManager({
+    resolveMembers: async (pond) =>
+      (
+        await resolvePondMeshMembers(
+          { pathEnv: deps.pathEnv, claims: async () => ponds.claims().map((l) => l.claim), manualMembers: async () => ponds.manualMembers() },
+          pond,
+        )
+      ).members,
+    allocator: new PortAllocator({ memory: settingsPortMemory(deps.settings) }),
+    askPassphrase: (request) => meshPrompts.ask(request),
+    onHealth: (health) => bus.emit('mesh:health', health),
+    onForwardsChanged: (change) => {
+      meshFiles = meshFiles.then(() => exports.apply(change));
+    },
+  });
+  lifecycle.onStop(async () => {
+    meshPrompts.cancelAll();
+    await mesh.disconnectAll();
+    await meshFiles;
+  });
+  const doctor = new DoctorService(
+    appDoctorDeps({
+      pathEnv: deps.pathEnv,
+      pond: (name) => ponds.pond(name),
+      claims: () => (ponds.snapshot().claimsDirState === 'unreadable' ? null : ponds.claims().map((l) => l.claim)),
+      bridgeMembers: (pond, signal) => bridge.members(pond, signal),
+      manualMembers: () => hosts.list(),
+      forwards: (pond) => mesh.readyForwards(pond),
+      emit: (event, payload) => bus.emit(event, payload),
+    }),
+  );
   // @area-services: build each area's service here from deps, bus, lifecycle and earlier services.
 
   return {
@@ -85,6 +159,14 @@ export function createEngine(deps: EngineDeps) {
       crabboxClaims: orEmpty(() => claimsDir(deps.pathEnv)),
       pondState: orEmpty(() => pondStateDir(deps.pathEnv, '')),
     },
+    release,
+    exports,
+    ponds,
+    hosts,
+    bridge,
+    mesh,
+    meshPrompts,
+    doctor,
     // @area-fields: one line per area service.
     start: () => lifecycle.start(),
     stop: () => lifecycle.stop(),

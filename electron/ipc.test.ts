@@ -7,11 +7,11 @@ type Listener = (event: unknown, input: unknown) => Promise<unknown>;
 
 function fakeIpc() {
   const handlers = new Map<string, Listener>();
-  return {
-    handlers,
+  const ipc = {
     handle: (channel: string, listener: Listener) => void handlers.set(channel, listener),
     removeHandler: (channel: string) => void handlers.delete(channel),
   };
+  return Object.assign(ipc as unknown as Parameters<typeof bindIpc>[0], { handlers });
 }
 
 function fakeEvent(url: string) {
@@ -20,7 +20,7 @@ function fakeEvent(url: string) {
 
 const RENDERER = 'file:///opt/Pond%20Desktop/resources/app/out/renderer/index.html';
 
-const handlers = {
+const appOnly: Pick<Handlers, 'app:info' | 'app:openExternal'> = {
   'app:info': async (_input, ctx) => ({
     name: 'Pond Desktop',
     version: '1.0.0',
@@ -30,7 +30,8 @@ const handlers = {
     paths: { userData: '/u', settingsFile: '/u/config.json', crabboxClaims: '/c', pondState: '/p' },
   }),
   'app:openExternal': async () => ({ opened: true }),
-} as Handlers;
+};
+const handlers = appOnly as Handlers;
 
 describe('IPC binding', () => {
   it('trusts only the app renderer page (or the dev server origin)', () => {
@@ -44,7 +45,7 @@ describe('IPC binding', () => {
 
   it('registers exactly one handler per channel and removes them on dispose', () => {
     const ipc = fakeIpc();
-    const binding = bindIpc(ipc, { ...handlers } as Handlers, RENDERER, () => {});
+    const binding = bindIpc(ipc, handlers, RENDERER, () => {});
     expect([...ipc.handlers.keys()].sort()).toEqual([...channelNames].sort());
     binding.dispose();
     expect(ipc.handlers.size).toBe(0);

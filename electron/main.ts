@@ -83,12 +83,22 @@ if (!app.requestSingleInstanceLock()) {
         default: {
           const [channel, input] = trayActionCall(action);
           const envelope = await dispatch(handlers, channel, input, { transport: 'ipc', signal: new AbortController().signal }, log);
-          if ('error' in envelope) log(`tray: ${channel}: ${envelope.error.message}`);
+          if ('error' in envelope) {
+            log(`tray: ${channel}: ${envelope.error.message}`);
+            engine.bus.emit('app:notice', { level: 'error', message: envelope.error.message, at: new Date().toISOString() });
+          }
         }
       }
     };
     const tray = bindTray({ Tray, Menu }, icons, onAction);
-    const refreshTray = () => void trayState(handlers).then((state) => tray.update(state));
+    // Health events can arrive many times a second; the menu is rebuilt at most twice a second.
+    let trayTimer: NodeJS.Timeout | undefined;
+    const refreshTray = () => {
+      trayTimer ??= setTimeout(() => {
+        trayTimer = undefined;
+        void trayState(handlers).then((state) => tray.update(state));
+      }, 500);
+    };
     refreshTray();
     engine.bus.subscribe(refreshTray);
 

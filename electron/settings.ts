@@ -13,7 +13,10 @@ export function openSettings(userDataDir: string): SettingsStore {
 }
 
 export const safeStorageBox: SecretBox = {
-  isAvailable: () => safeStorage.isEncryptionAvailable(),
+  // On Linux without a keyring Electron falls back to `basic_text`, which only obfuscates.
+  isAvailable: () =>
+    safeStorage.isEncryptionAvailable() &&
+    (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text'),
   encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
   decrypt: (cipher) => safeStorage.decryptString(Buffer.from(cipher, 'base64')),
 };

@@ -13,7 +13,7 @@ const info = {
 };
 
 function handlers(over: Partial<Handlers>): Handlers {
-  return { 'app:info': async () => info, 'app:openExternal': async () => ({ opened: true }), ...over } as Handlers;
+  return { 'app:info': async () => info, 'app:openExternal': async () => ({ opened: true }), ...over } as unknown as Handlers;
 }
 
 describe('dispatch', () => {

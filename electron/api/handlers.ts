@@ -6,10 +6,22 @@
 import type { Engine } from '../engine';
 import { appHandlers } from './app-handlers';
 import type { Handlers } from './dispatch';
+import { exportsHandlers } from './exports-handlers';
+import { pondsHandlers } from './ponds-handlers';
+import { releaseHandlers } from './release-handlers';
+import { bridgeHandlers } from './bridge-handlers';
+import { meshHandlers } from './mesh-handlers';
+import { doctorHandlers } from './doctor-handlers';
 
 export function createHandlers(engine: Engine): Handlers {
   return {
     ...appHandlers(engine),
+    ...releaseHandlers(engine),
+    ...exportsHandlers(engine),
+    ...pondsHandlers(engine),
+    ...bridgeHandlers(engine),
+    ...doctorHandlers(engine),
+    ...meshHandlers(engine),
     // @area-handlers (one line per area, keep this marker last)
   };
 }

@@ -47,6 +47,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return 2;
     }
     io.err(`pond ${command.name}: ${(error as Error).message}\n`);
-    return 1;
+    // crabbox's exit codes (2 bad input, 4 not found) travel on the error as `exitCode`.
+    const exitCode = (error as { exitCode?: unknown }).exitCode;
+    return typeof exitCode === 'number' && Number.isInteger(exitCode) && exitCode > 0 ? exitCode : 1;
   }
 }

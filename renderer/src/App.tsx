@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { EventPayload } from '../../preload/api';
 import { useEvent } from './api/client';
-import { settingsPanels, views, type Nav } from './features/registry';
+import { overlays, settingsPanels, views, type Nav } from './features/registry';
 import { Settings } from './features/settings/Settings';
 
 const allViews = settingsPanels.length > 0 ? [...views, { id: 'settings', title: 'Settings', Component: Settings }] : views;
@@ -45,6 +45,9 @@ export function App({ hostProblem }: { hostProblem?: string }) {
         )}
         {current && <current.Component nav={nav} navigate={setNav} />}
       </main>
+      {overlays.map((Overlay, i) => (
+        <Overlay key={i} />
+      ))}
       {notices.length > 0 && (
         <aside className="notices" aria-live="polite">
           {notices.map((notice, i) => (

@@ -1,8 +1,22 @@
 /** Every `pond` command; an area adds its command with one line. */
 import type { CliCommand } from '../types';
+import { connect } from './connect';
+import { doctor } from './doctor';
+import { env } from './env';
+import { hosts } from './hosts';
+import { list } from './list';
+import { peers } from './peers';
+import { release } from './release';
 import { serve } from './serve';
 
 export const commands: CliCommand[] = [
   serve,
+  release,
+  connect,
+  env,
+  list,
+  peers,
+  hosts,
+  doctor,
   // @area-commands (one line per command, keep this marker last)
 ];
