@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { goQuote } from '../../electron/pond/go-quote';
 import type { HttpClient, HttpResponse } from '../http';
 import { bodySnippet, goQueryEscape } from '../http-redact';
-import { adapterHttpClient, envSetting, isLoopbackHost, type BridgeContext } from './context';
+import { adapterHttpClient, assertBridgePort, type BridgeContext, envSetting, isLoopbackHost } from './context';
 import { ZERO_TIME } from './go-time';
 import { BridgeError, wrapError, type BridgeAdapter, type BridgeTarget } from './types';
 
@@ -88,7 +88,7 @@ export class E2BAdapter implements BridgeAdapter {
   constructor(private readonly ctx: BridgeContext) {}
 
   async publish(leaseID: string, port: number, _ttlSeconds: number, signal: AbortSignal): Promise<BridgeTarget> {
-    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new BridgeError(`e2b bridge: port ${port} out of range`, 2, 'INVALID_INPUT');
+    assertBridgePort('e2b', port);
     const { sandboxID, domain } = await this.coords(leaseID, signal);
     return { port, url: previewURL(port, sandboxID, domain), expiresAt: ZERO_TIME };
   }

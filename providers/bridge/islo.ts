@@ -9,7 +9,7 @@ import { goQuote } from '../../electron/pond/go-quote';
 import { normalizeSlug } from '../../electron/pond/names';
 import type { HttpClient, HttpResponse } from '../http';
 import { bodySnippet } from '../http-redact';
-import { adapterHttpClient, envSetting, type BridgeContext } from './context';
+import { adapterHttpClient, assertBridgePort, type BridgeContext, envSetting } from './context';
 import { ZERO_TIME, parseRfc3339 } from './go-time';
 import { BridgeError, isAbort, wrapError, type BridgeAdapter, type BridgeTarget } from './types';
 
@@ -149,7 +149,7 @@ export class IsloAdapter implements BridgeAdapter {
   }
 
   async publish(leaseID: string, port: number, ttlSeconds: number, signal: AbortSignal): Promise<BridgeTarget> {
-    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new BridgeError(`islo bridge: port ${port} out of range`, 2, 'INVALID_INPUT');
+    assertBridgePort('islo', port);
     const name = isloSandboxName(leaseID);
     const existing = await this.listShares(name, signal);
     const now = this.now();

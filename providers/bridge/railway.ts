@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { goQuote } from '../../electron/pond/go-quote';
 import type { HttpClient, HttpResponse } from '../http';
 import { bodySnippet } from '../http-redact';
-import { adapterHttpClient, envSetting, isLoopbackHost, type BridgeContext } from './context';
+import { adapterHttpClient, assertBridgePort, type BridgeContext, envSetting, isLoopbackHost } from './context';
 import { ZERO_TIME } from './go-time';
 import { BridgeError, wrapError, type BridgeAdapter, type BridgeTarget } from './types';
 
@@ -75,7 +75,7 @@ export class RailwayAdapter implements BridgeAdapter {
   constructor(private readonly ctx: BridgeContext) {}
 
   async publish(leaseID: string, port: number, _ttlSeconds: number, signal: AbortSignal): Promise<BridgeTarget> {
-    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new BridgeError(`railway bridge: port ${port} out of range`, 2, 'INVALID_INPUT');
+    assertBridgePort('railway', port);
     const deployment = await this.latestDeployment(leaseID, signal);
     const url = deploymentURL(deployment);
     if (url === '') {

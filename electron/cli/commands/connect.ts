@@ -8,11 +8,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { listClaims } from '../../pond/claims';
 import { PondError } from '../../pond/errors';
 import { forwardTable, forwardTableJSON, planForwards, pondFilePaths, PondFilesWriter, renderEnvFile, type PondFilePaths } from '../../pond/exports';
 import { goQuote } from '../../pond/go-quote';
-import { readOnlyManualSource } from '../../pond/manual-members';
 import { describeSession, type MemberHealth, type PondHealth } from '../../pond/mesh/health';
 import { MeshManager, type ForwardsChange, type PassphraseRequest } from '../../pond/mesh/manager';
 import { inMemoryPortMemory, PortAllocator, settingsPortMemory, type BoundPort, type PortMemory } from '../../pond/mesh/port-allocator';
@@ -25,12 +23,11 @@ import {
 } from '../../pond/mesh/targets';
 import type { ForwardSpec, MeshMember } from '../../pond/mesh/types';
 import { appDataDir, PathError } from '../../pond/paths';
-import { readManual } from '../../pond/ponds-directory';
 import { openConfBackend, SETTINGS_FILE_NAME, SettingsStore } from '../../pond/settings-store';
 import { parseFlags } from '../args';
 import type { CliCommand, CliIO } from '../types';
 import { pondNameArg } from './env';
-import { claimsDirOrUsage, reportProblems } from './list';
+import { readPondSources, reportProblems } from '../pond-sources';
 
 export interface ConnectOptions {
   /** Session timings (tests shorten the backoff). */
@@ -241,15 +238,14 @@ removes them when it stops. Runs until Ctrl-C or SIGTERM. Flags may appear anywh
     async run(args, io) {
       const { values, positionals } = parseFlags(args, { provider: { type: 'string' }, json: { type: 'boolean' } });
       const pond = pondNameArg(positionals, 'connect');
-      const listing = await listClaims(claimsDirOrUsage(io));
-      const manual = readManual(readOnlyManualSource(io.pathEnv));
-      reportProblems(io, manual.problem ? [...listing.problems, manual.problem] : listing.problems);
+      const { listing, manual, problems } = await readPondSources(io);
+      reportProblems(io, problems);
       const { members, ineligible } = await resolvePondMeshMembers(
         {
           pathEnv: io.pathEnv,
           cwd: io.cwd,
           claims: async () => listing.claims.map((l) => l.claim),
-          manualMembers: async () => manual.members,
+          manualMembers: async () => manual,
         },
         pond,
         values.provider,

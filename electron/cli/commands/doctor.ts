@@ -5,22 +5,19 @@
  */
 import type { PeerRow } from '../../../preload/api';
 import type { Claim } from '../../pond/claim';
-import { listClaims } from '../../pond/claims';
 import { runDoctor } from '../../pond/doctor/doctor';
 import { ownerIdentity } from '../../pond/doctor/owner-tag';
 import { renderReport, reportJSON } from '../../pond/doctor/report';
 import { systemCheckDeps, systemGitEmail } from '../../pond/doctor/system';
-import { readOnlyManualSource } from '../../pond/manual-members';
 import type { SshTarget } from '../../pond/mesh/types';
 import { resolvePondMeshMembers } from '../../pond/mesh/targets';
 import { normalizePondName } from '../../pond/names';
 import { filterClaimsForPond, manualRow } from '../../pond/ponds';
-import { readManual } from '../../pond/ponds-directory';
 import { basePeerRow, compareRows } from '../../pond/rows';
 import { parseFlags } from '../args';
 import type { CliCommand, CliIO } from '../types';
 import { pondNameArg } from './env';
-import { claimsDirOrUsage, reportProblems } from './list';
+import { readPondSources, reportProblems } from '../pond-sources';
 import { bridgeRows } from './peers';
 
 /** Rows as `pond peers` gives them; when the provider bridges fail, the claim rows still count. */
@@ -71,15 +68,14 @@ Exit status: 0 when nothing failed (skips and warnings are fine), 1 otherwise.
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, live: { type: 'boolean' } });
     const pond = pondNameArg(positionals, 'doctor');
-    const listing = await listClaims(claimsDirOrUsage(io));
-    const manual = readManual(readOnlyManualSource(io.pathEnv));
-    reportProblems(io, manual.problem ? [...listing.problems, manual.problem] : listing.problems);
+    const { listing, manual, problems } = await readPondSources(io);
+    reportProblems(io, problems);
     const claims = listing.claims.map((l) => l.claim);
     const rows = [
       ...(await pondRows(pond, claims, io)),
-      ...manual.members.filter((m) => normalizePondName(m.pond) === pond).map(manualRow),
+      ...manual.filter((m) => normalizePondName(m.pond) === pond).map(manualRow),
     ].sort(compareRows);
-    const targets = values.live ? await sshTargets(pond, claims, async () => manual.members, io) : new Map<string, SshTarget>();
+    const targets = values.live ? await sshTargets(pond, claims, async () => manual, io) : new Map<string, SshTarget>();
     const home = io.env.HOME || io.pathEnv.home;
     const system = { env: io.env, home, cwd: io.cwd };
     const report = await runDoctor(

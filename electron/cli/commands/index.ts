@@ -1,4 +1,4 @@
-/** Every `pond` command; an area adds its command with one line. */
+/** Every `pond` command, in the order `pond --help` lists them; an area adds its command with one line. */
 import type { CliCommand } from '../types';
 import { connect } from './connect';
 import { doctor } from './doctor';
@@ -10,13 +10,13 @@ import { release } from './release';
 import { serve } from './serve';
 
 export const commands: CliCommand[] = [
-  serve,
-  release,
-  connect,
-  env,
   list,
   peers,
   hosts,
+  connect,
+  env,
   doctor,
-  // @area-commands (one line per command, keep this marker last)
+  release,
+  serve,
+  // @area-commands (one line per command, in the order `pond --help` lists them)
 ];

@@ -1,11 +1,11 @@
 /** `pond list [--json]`: every pond on this machine with its members counted per transport. */
 import type { PeerTransport } from '../../../providers/catalogue';
 import { readOnlyManualSource } from '../../pond/manual-members';
-import { claimsDir, PathError } from '../../pond/paths';
 import { overviewOf, type PondsOverview } from '../../pond/ponds';
 import { loadPonds } from '../../pond/ponds-directory';
 import { parseFlags } from '../args';
-import { UsageError, type CliCommand, type CliIO } from '../types';
+import { claimsDirOrUsage, reportProblems } from '../pond-sources';
+import { UsageError, type CliCommand } from '../types';
 
 const TRANSPORT_ORDER: PeerTransport[] = ['tailnet', 'url', 'ssh', 'pending', 'none'];
 
@@ -27,20 +27,6 @@ export function renderPondList(overview: PondsOverview): string {
       return `${p.name}\t${plural(p.memberCount, 'member')}\t${counts.join(' ')}${manual}\n`;
     })
     .join('');
-}
-
-/** Problems go to stderr so that stdout stays the list; each names its file. */
-export function reportProblems(io: CliIO, problems: PondsOverview['problems']): void {
-  for (const problem of problems) io.err(`warning: ${problem.message}\n`);
-}
-
-export function claimsDirOrUsage(io: CliIO): string {
-  try {
-    return claimsDir(io.pathEnv);
-  } catch (error) {
-    if (error instanceof PathError) throw new UsageError(error.message);
-    throw error;
-  }
 }
 
 export const list: CliCommand = {

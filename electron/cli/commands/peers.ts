@@ -7,12 +7,9 @@
 import type { PeerRow } from '../../../preload/api';
 import { canonicalProvider } from '../../../providers/catalogue';
 import type { Claim } from '../../pond/claim';
-import { readOnlyManualSource } from '../../pond/manual-members';
-import { listClaims } from '../../pond/claims';
 import { normalizePondName, requestedPondName } from '../../pond/names';
 import { renderPeersJSON, renderPeersText } from '../../pond/peers-render';
 import { filterClaimsForPond, manualRow } from '../../pond/ponds';
-import { readManual } from '../../pond/ponds-directory';
 import { basePeerRow, compareRows } from '../../pond/rows';
 import { Credentials } from '../../../providers/credentials';
 import { nsToSeconds, parseGoDuration } from '../../../providers/bridge/go-time';
@@ -21,7 +18,7 @@ import { goQuote } from '../../pond/go-quote';
 import { DEFAULT_SHARE_TTL_SECONDS, resolvePondPeers } from '../../pond/peers-resolve';
 import { parseFlags, portFlag } from '../args';
 import { UsageError, type CliCommand, type CliIO } from '../types';
-import { claimsDirOrUsage, reportProblems } from './list';
+import { readPondSources, reportProblems } from '../pond-sources';
 
 export const PEERS_FLAGS = {
   pond: { type: 'string' },
@@ -109,16 +106,15 @@ other members are still listed.
       const pond = requiredPond(values.pond);
       const sharePort = portFlag(values['share-port'], '--share-port', true) ?? 0;
       const provider = (values.provider ?? '').trim() === '' ? '' : canonicalProvider(values.provider ?? '');
-      const listing = await listClaims(claimsDirOrUsage(io));
+      const { listing, manual, problems } = await readPondSources(io);
       const claims = filterClaimsForPond(listing.claims, pond, provider).map((l) => l.claim);
       const rows = [...(await resolveRows(claims, { pond, provider, sharePort, shareTtlSeconds, io }))];
-      const manual = readManual(readOnlyManualSource(io.pathEnv));
       if (provider === '' || provider === 'ssh') {
-        rows.push(...manual.members.filter((m) => normalizePondName(m.pond) === pond).map(manualRow));
+        rows.push(...manual.filter((m) => normalizePondName(m.pond) === pond).map(manualRow));
       }
       rows.sort(compareRows);
       io.out(values.json ? renderPeersJSON(rows) : renderPeersText(rows));
-      reportProblems(io, manual.problem ? [...listing.problems, manual.problem] : listing.problems);
+      reportProblems(io, problems);
       return 0;
     },
   };
