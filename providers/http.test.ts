@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretSet } from './http-redact';
 import { HttpClient, HttpError, effectiveOrigin, retryAfterMs, type HttpClientOptions } from './http';
+import { rejection } from './testing/rejection';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 
@@ -51,15 +52,7 @@ afterEach(async () => {
   );
 });
 
-async function failure(promise: Promise<unknown>): Promise<HttpError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HttpError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
+const failure = (promise: Promise<unknown>) => rejection(promise, HttpError);
 
 describe('HttpClient', () => {
   it('returns status line, headers and body', async () => {

@@ -4,6 +4,7 @@ import { E2BAdapter, goFormEncode, previewURL, sandboxListQuery, validateApiURL 
 import { ZERO_TIME } from './go-time';
 import { FakeE2B, type E2BSandboxRecord } from './testing/servers';
 import { BridgeError } from './types';
+import { rejection } from '../testing/rejection';
 
 const KEY = 'e2b_key_abcdef0123456789';
 const signal = new AbortController().signal;
@@ -35,15 +36,7 @@ function adapter(f: FakeE2B, env: Record<string, string> = {}): E2BAdapter {
   return a;
 }
 
-async function failure(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BridgeError) return error;
-    throw error;
-  }
-  throw new Error('expected failure');
-}
+const failure = (promise: Promise<unknown>) => rejection(promise, BridgeError);
 
 describe('E2B query encoding', () => {
   it('matches Go url.Values.Encode with the metadata filter form-encoded twice', () => {

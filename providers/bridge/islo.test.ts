@@ -5,6 +5,7 @@ import { ZERO_TIME } from './go-time';
 import { IsloAdapter, IsloTokenCache, isloSandboxName, shareTtlSeconds } from './islo';
 import { FakeIslo, LocalServer, type IsloShareRecord } from './testing/servers';
 import { BridgeError } from './types';
+import { rejection } from '../testing/rejection';
 
 const KEY = 'isk_live_0123456789abcdef';
 const NOW = Date.parse('2026-06-10T12:00:00Z');
@@ -45,15 +46,7 @@ function adapter(f: LocalServer, options: { now?: () => number; env?: Record<str
   return a;
 }
 
-async function failure(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BridgeError) return error;
-    throw error;
-  }
-  throw new Error('expected failure');
-}
+const failure = (promise: Promise<unknown>) => rejection(promise, BridgeError);
 
 const share = (over: Partial<IsloShareRecord>): IsloShareRecord => ({
   share_id: 'shr_existing',

@@ -4,6 +4,7 @@ import { ZERO_TIME } from './go-time';
 import { LATEST_DEPLOYMENT_QUERY, RailwayAdapter, deploymentURL, validateApiURL } from './railway';
 import { FakeRailway } from './testing/servers';
 import { BridgeError } from './types';
+import { rejection } from '../testing/rejection';
 
 const TOKEN = 'rw_token_0123456789abcdef';
 const signal = new AbortController().signal;
@@ -34,15 +35,7 @@ function adapter(f: FakeRailway, env: Record<string, string> = {}): RailwayAdapt
   return a;
 }
 
-async function failure(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BridgeError) return error;
-    throw error;
-  }
-  throw new Error('expected failure');
-}
+const failure = (promise: Promise<unknown>) => rejection(promise, BridgeError);
 
 describe('RailwayAdapter.publish', () => {
   it('returns the ready deployment URL verbatim for the requested port', async () => {

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeClaimAtomic, type ClaimFields } from '../../pond/claims-fixtures';
 import { parseEnvFile, pondFilePaths } from '../../pond/exports';
 import { forwardPortKey } from '../../pond/mesh/port-allocator';
@@ -13,16 +13,10 @@ import { appDataDir, claimsDir, leaseKeyDir } from '../../pond/paths';
 import { openConfBackend, SettingsStore } from '../../pond/settings-store';
 import { run } from '../main';
 import type { CliCommand } from '../types';
-import { testIO, type TestIO } from '../testing/test-io';
+import { scopedTestIO, testIO, type TestIO } from '../testing/test-io';
 import { connectCommand } from './connect';
 
-const ios: TestIO[] = [];
-
-function newIO(env: Record<string, string | undefined> = {}): TestIO {
-  const io = testIO({ env });
-  ios.push(io);
-  return io;
-}
+const newIO = (env: Record<string, string | undefined> = {}): TestIO => scopedTestIO({ env });
 
 function claim(io: TestIO, fields: Partial<ClaimFields> & { leaseID: string }): void {
   writeClaimAtomic(claimsDir(io.pathEnv), {
@@ -68,10 +62,6 @@ async function waitFor(check: () => boolean, what: () => string, ms = 20_000): P
     await new Promise((r) => setTimeout(r, 25));
   }
 }
-
-afterEach(() => {
-  for (const io of ios.splice(0)) rmSync(io.root, { recursive: true, force: true });
-});
 
 describe('pond connect: arguments and empty ponds', () => {
   it('needs a name, validated like crabbox', async () => {
@@ -155,9 +145,7 @@ describe('pond connect in the foreground against a real sshd', () => {
   let dir: string;
 
   beforeAll(async () => {
-    const io = newIO();
-    dir = path.join(io.root, 'sshd');
-    ios.splice(0);
+    dir = path.join(testIO().root, 'sshd');
     sshd = await startSshd({ dir });
     web = await startNamedEcho('web');
     worker = await startNamedEcho('worker');
@@ -240,8 +228,7 @@ describe('pond connect in the foreground against a real sshd', () => {
     const keyDir = path.join(dir, 'enc');
     mkdirSync(keyDir, { recursive: true });
     sshd.authorize(generateKey(keyDir, 'id_enc', { passphrase: 'open sesame' }));
-    const io = testIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'] });
-    ios.push(io);
+    const io = scopedTestIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'] });
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     const exit = runWith(connectCommand({ portRange: range }), ['alpha'], io);
     await waitFor(() => io.stdout().includes('wrote ') || /failed/.test(io.stderr()), () => `ready; stderr so far:\n${io.stderr()}`);

@@ -1,20 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appDataDir } from '../../pond/paths';
 import { run } from '../main';
-import { testIO, type TestIO } from '../testing/test-io';
+import { scopedTestIO, type TestIO } from '../testing/test-io';
 
-const ios: TestIO[] = [];
-afterEach(() => {
-  for (const io of ios.splice(0)) fs.rmSync(io.root, { recursive: true, force: true });
-});
-
-function newIO(): TestIO {
-  const io = testIO();
-  ios.push(io);
-  return io;
-}
+const newIO = (): TestIO => scopedTestIO();
 
 async function cli(io: TestIO, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const [o, e] = [io.stdout().length, io.stderr().length];

@@ -1,28 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { claimText } from '../../pond/claims-fixtures';
+import { describe, expect, it } from 'vitest';
 import { appDataDir, claimsDir } from '../../pond/paths';
 import { run } from '../main';
-import { testIO, type TestIO } from '../testing/test-io';
+import { scopedTestIO, writeClaims, type TestIO } from '../testing/test-io';
 
-const ios: TestIO[] = [];
-afterEach(() => {
-  for (const io of ios.splice(0)) fs.rmSync(io.root, { recursive: true, force: true });
-});
-
-function newIO(env: Record<string, string | undefined> = {}): TestIO {
-  const io = testIO({ env });
-  ios.push(io);
-  return io;
-}
-
-function writeClaims(io: TestIO, claims: Record<string, unknown>[]): string {
-  const dir = claimsDir(io.pathEnv);
-  fs.mkdirSync(dir, { recursive: true });
-  for (const c of claims) fs.writeFileSync(path.join(dir, `${c.leaseID as string}.json`), claimText(c as { leaseID: string }));
-  return dir;
-}
+const newIO = (env: Record<string, string | undefined> = {}): TestIO => scopedTestIO({ env });
 
 const CLAIMS = [
   { leaseID: 'cbx_1', slug: 'web', provider: 'hetzner', pond: 'alpha', tailscaleIPv4: '100.64.0.1' },

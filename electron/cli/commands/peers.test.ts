@@ -1,29 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claimText } from '../../pond/claims-fixtures';
-import { claimsDir } from '../../pond/paths';
 import { run } from '../main';
-import { testIO, type TestIO } from '../testing/test-io';
+import { scopedTestIO, writeClaims, type TestIO } from '../testing/test-io';
 import { peersCommand } from './peers';
 
-const ios: TestIO[] = [];
-afterEach(() => {
-  for (const io of ios.splice(0)) fs.rmSync(io.root, { recursive: true, force: true });
-});
-
-function newIO(): TestIO {
-  const io = testIO();
-  ios.push(io);
-  return io;
-}
-
-function writeClaims(io: TestIO, claims: Record<string, unknown>[]): string {
-  const dir = claimsDir(io.pathEnv);
-  fs.mkdirSync(dir, { recursive: true });
-  for (const c of claims) fs.writeFileSync(path.join(dir, `${c.leaseID as string}.json`), claimText(c as { leaseID: string }));
-  return dir;
-}
+const newIO = (): TestIO => scopedTestIO();
 
 /** Members whose rows need no provider API call, so crabbox prints exactly these. */
 const FIXTURE = [

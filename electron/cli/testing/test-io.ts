@@ -2,6 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import { claimText } from '../../pond/claims-fixtures';
+import { claimsDir } from '../../pond/paths';
 import type { CliIO } from '../types';
 
 export interface TestIO extends CliIO {
@@ -51,4 +54,19 @@ export function testIO(options: TestIOOptions = {}): TestIO {
     signal: controller.signal,
     interrupt: () => controller.abort(),
   };
+}
+
+/** A test IO whose temp root is removed when the current test finishes. */
+export function scopedTestIO(options: TestIOOptions = {}): TestIO {
+  const io = testIO(options);
+  onTestFinished(() => fs.rmSync(io.root, { recursive: true, force: true }));
+  return io;
+}
+
+/** Writes claim files where crabbox keeps them for this IO's environment; returns the directory. */
+export function writeClaims(io: TestIO, claims: Array<Record<string, unknown> & { leaseID: string }>): string {
+  const dir = claimsDir(io.pathEnv);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const c of claims) fs.writeFileSync(path.join(dir, `${c.leaseID}.json`), claimText(c));
+  return dir;
 }
