@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startNamedEcho } from '../electron/pond/mesh/testing/services';
+import { startSshd } from '../electron/pond/mesh/testing/sshd';
+import { openConfBackend, SettingsStore } from '../electron/pond/settings-store';
+import { expect, startPondServe, test } from './fixtures';
+
+test('export lines: copy one or all, switch shells, and they always match the env file', async ({ page, context }) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-exports-'));
+  const sshd = await startSshd({ dir: path.join(root, 'sshd') });
+  const web = await startNamedEcho('web');
+  const api = await startNamedEcho('api');
+  const config = path.join(root, 'config');
+  const member = (slug: string, port: number) => ({
+    id: `manual_${slug}`,
+    pond: 'demo',
+    slug,
+    host: '127.0.0.1',
+    port: sshd.port,
+    user: sshd.user,
+    identityFile: sshd.clientKeyPath,
+    ports: [port],
+    addedAt: '2026-01-01T00:00:00Z',
+  });
+  new SettingsStore(openConfBackend(path.join(config, 'Pond Desktop'))).set('manualMembers', [member('web', web.port), member('api', api.port)]);
+  const { host, child } = await startPondServe({ XDG_CONFIG_HOME: config });
+  const envFile = path.join(host.env.HOME as string, '.crabbox', 'pond', 'demo', 'env');
+  try {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
+    await page.goto(host.url);
+    await page.getByTestId('pond-demo').click();
+    await expect(page.getByTestId('exports-panel')).toContainText('connect the pond');
+    await page.getByTestId('mesh-connect').click();
+
+    const lines = page.getByTestId('exports-line');
+    await expect(lines).toHaveCount(2);
+    const webLine = lines.filter({ hasText: `CRABBOX_POND_WEB_${web.port}=` });
+    await expect(webLine).toHaveText(new RegExp(`^export CRABBOX_POND_WEB_${web.port}=127\\.0\\.0\\.1:5\\d{4}`));
+    const shown = (await webLine.locator('.mono').innerText()).trim();
+
+    // The lines on screen are exactly the ones in the file scripts eval.
+    const file = fs.readFileSync(envFile, 'utf8');
+    expect(file.startsWith('# crabbox pond SSH-mesh — eval $(crabbox pond connect <name> --export)\n')).toBe(true);
+    expect(file).toContain(`${shown}\n`);
+
+    await webLine.getByRole('button').click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+    await page.getByRole('button', { name: /^Copy all:/ }).click();
+    const all = await page.evaluate(() => navigator.clipboard.readText());
+    expect(all).toContain(shown);
+    expect(all).toMatch(new RegExp(`export CRABBOX_POND_API_${api.port}=127\\.0\\.0\\.1:5\\d{4}`));
+
+    await page.getByTestId('exports-format').selectOption('fish');
+    await expect(lines.first()).toHaveText(/^set -gx CRABBOX_POND_/);
+    await page.screenshot({ path: 'test-results/screenshots/exports.png', fullPage: true });
+
+    // Disconnected: no line is offered and the file is gone, so nothing stale can be eval'ed.
+    await page.getByTestId('mesh-disconnect').first().click();
+    await expect(lines).toHaveCount(0);
+    expect(fs.existsSync(envFile)).toBe(false);
+  } finally {
+    child.kill('SIGTERM');
+    await sshd.stop();
+    await web.stop();
+    await api.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
