@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startNamedEcho } from '../electron/pond/mesh/testing/services';
 import { startSshd } from '../electron/pond/mesh/testing/sshd';
 import { openConfBackend, SettingsStore } from '../electron/pond/settings-store';
-import { expect, startPondServe, test } from './fixtures';
+import { expect, readClipboard, startPondServe, test } from './fixtures';
 
 test('export lines: copy one or all, switch shells, and they always match the env file', async ({ page, context }) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-exports-'));
@@ -45,9 +45,9 @@ test('export lines: copy one or all, switch shells, and they always match the en
     expect(file).toContain(`${shown}\n`);
 
     await webLine.getByRole('button').click();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+    expect(await readClipboard(page)).toBe(shown);
     await page.getByRole('button', { name: /^Copy all:/ }).click();
-    const all = await page.evaluate(() => navigator.clipboard.readText());
+    const all = await readClipboard(page);
     expect(all).toContain(shown);
     expect(all).toMatch(new RegExp(`export CRABBOX_POND_API_${api.port}=127\\.0\\.0\\.1:5\\d{4}`));
 

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 
 export interface PondHost {
   url: string;
@@ -62,5 +62,11 @@ export const test = base.extend<{ pondHost: PondHost }>({
     await new Promise((resolve) => child.once('exit', resolve));
   },
 });
+
+/** The page's clipboard text (the test context must grant clipboard-read). */
+export function readClipboard(page: Page): Promise<string> {
+  type ClipboardWindow = { navigator: { clipboard: { readText(): Promise<string> } } };
+  return page.evaluate(() => (globalThis as unknown as ClipboardWindow).navigator.clipboard.readText());
+}
 
 export { expect } from '@playwright/test';

@@ -100,16 +100,19 @@ if (!app.requestSingleInstanceLock()) {
       }, 500);
     };
     refreshTray();
-    engine.bus.subscribe(refreshTray);
+    const stopTrayRefresh = engine.bus.subscribe(refreshTray);
 
-    await engine.start();
-
+    // Registered before start-up finishes, so quitting early still closes every session.
     app.on('will-quit', (event) => {
       event.preventDefault();
+      stopTrayRefresh();
+      clearTimeout(trayTimer);
       stopEvents();
       ipc.dispose();
       tray.destroy();
       void engine.stop().finally(() => app.exit(0));
     });
+
+    await engine.start();
   });
 }
