@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startNamedEcho } from '../electron/pond/mesh/testing/services';
 import { startSshd } from '../electron/pond/mesh/testing/sshd';
-import { openConfBackend, SettingsStore } from '../electron/pond/settings-store';
-import { expect, readClipboard, startPondServe, test } from './fixtures';
+import { expect, readClipboard, seedDemoMembers, startPondServe, test } from './fixtures';
 
 test('export lines: copy one or all, switch shells, and they always match the env file', async ({ page, context }) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-exports-'));
@@ -12,18 +11,10 @@ test('export lines: copy one or all, switch shells, and they always match the en
   const web = await startNamedEcho('web');
   const api = await startNamedEcho('api');
   const config = path.join(root, 'config');
-  const member = (slug: string, port: number) => ({
-    id: `manual_${slug}`,
-    pond: 'demo',
-    slug,
-    host: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    identityFile: sshd.clientKeyPath,
-    ports: [port],
-    addedAt: '2026-01-01T00:00:00Z',
-  });
-  new SettingsStore(openConfBackend(path.join(config, 'Pond Desktop'))).set('manualMembers', [member('web', web.port), member('api', api.port)]);
+  seedDemoMembers(config, sshd, [
+    { slug: 'web', identityFile: sshd.clientKeyPath, port: web.port },
+    { slug: 'api', identityFile: sshd.clientKeyPath, port: api.port },
+  ]);
   const { host, child } = await startPondServe({ XDG_CONFIG_HOME: config });
   const envFile = path.join(host.env.HOME as string, '.crabbox', 'pond', 'demo', 'env');
   try {

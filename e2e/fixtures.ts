@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
+import type { Sshd } from '../electron/pond/mesh/testing/sshd';
+import { openConfBackend, SettingsStore, type ManualMember } from '../electron/pond/settings-store';
 
 export interface PondHost {
   url: string;
@@ -62,6 +64,25 @@ export const test = base.extend<{ pondHost: PondHost }>({
     await new Promise((resolve) => child.once('exit', resolve));
   },
 });
+
+/**
+ * Writes hand-added members of pond `demo`, all behind `sshd`, into the settings file a
+ * `pond serve` started with XDG_CONFIG_HOME=`configDir` reads.
+ */
+export function seedDemoMembers(configDir: string, sshd: Sshd, members: Array<{ slug: string; identityFile: string; port: number }>): void {
+  const manual: ManualMember[] = members.map(({ slug, identityFile, port }) => ({
+    id: `manual_${slug}`,
+    pond: 'demo',
+    slug,
+    host: '127.0.0.1',
+    port: sshd.port,
+    user: sshd.user,
+    identityFile,
+    ports: [port],
+    addedAt: '2026-01-01T00:00:00Z',
+  }));
+  new SettingsStore(openConfBackend(path.join(configDir, 'Pond Desktop'))).set('manualMembers', manual);
+}
 
 /** The page's clipboard text (the test context must grant clipboard-read). */
 export function readClipboard(page: Page): Promise<string> {

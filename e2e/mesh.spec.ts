@@ -4,8 +4,7 @@ import path from 'node:path';
 import { generateKey } from '../electron/pond/mesh/testing/keys';
 import { exchange, startNamedEcho } from '../electron/pond/mesh/testing/services';
 import { startSshd } from '../electron/pond/mesh/testing/sshd';
-import { openConfBackend, SettingsStore } from '../electron/pond/settings-store';
-import { expect, startPondServe, test } from './fixtures';
+import { expect, seedDemoMembers, startPondServe, test } from './fixtures';
 
 test('mesh: connect a pond, survive an sshd restart, refuse a changed host key, unlock an encrypted key', async ({ page }) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-mesh-'));
@@ -15,20 +14,9 @@ test('mesh: connect a pond, survive an sshd restart, refuse a changed host key, 
   const locked = generateKey(root, 'locked', { passphrase: 'open sesame' });
   sshd.authorize(locked);
   const config = path.join(root, 'config');
-  const member = (slug: string, identityFile: string, port: number) => ({
-    id: `manual_${slug}`,
-    pond: 'demo',
-    slug,
-    host: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    identityFile,
-    ports: [port],
-    addedAt: '2026-01-01T00:00:00Z',
-  });
-  new SettingsStore(openConfBackend(path.join(config, 'Pond Desktop'))).set('manualMembers', [
-    member('web', sshd.clientKeyPath, web.port),
-    member('api', locked.privatePath, api.port),
+  seedDemoMembers(config, sshd, [
+    { slug: 'web', identityFile: sshd.clientKeyPath, port: web.port },
+    { slug: 'api', identityFile: locked.privatePath, port: api.port },
   ]);
   const { host, child } = await startPondServe({ XDG_CONFIG_HOME: config });
   try {
