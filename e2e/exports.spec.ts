@@ -1,21 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { startNamedEcho } from '../electron/pond/mesh/testing/services';
-import { startSshd } from '../electron/pond/mesh/testing/sshd';
-import { expect, readClipboard, seedDemoMembers, startPondServe, test } from './fixtures';
+import { expect, readClipboard, startDemoPond, test } from './fixtures';
 
 test('export lines: copy one or all, switch shells, and they always match the env file', async ({ page, context }) => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-exports-'));
-  const sshd = await startSshd({ dir: path.join(root, 'sshd') });
-  const web = await startNamedEcho('web');
-  const api = await startNamedEcho('api');
-  const config = path.join(root, 'config');
-  seedDemoMembers(config, sshd, [
-    { slug: 'web', identityFile: sshd.clientKeyPath, port: web.port },
-    { slug: 'api', identityFile: sshd.clientKeyPath, port: api.port },
-  ]);
-  const { host, child } = await startPondServe({ XDG_CONFIG_HOME: config });
+  const demo = await startDemoPond();
+  const { web, api } = demo;
+  const { host } = await demo.serve();
   const envFile = path.join(host.env.HOME as string, '.crabbox', 'pond', 'demo', 'env');
   try {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
@@ -51,10 +41,6 @@ test('export lines: copy one or all, switch shells, and they always match the en
     await expect(lines).toHaveCount(0);
     expect(fs.existsSync(envFile)).toBe(false);
   } finally {
-    child.kill('SIGTERM');
-    await sshd.stop();
-    await web.stop();
-    await api.stop();
-    fs.rmSync(root, { recursive: true, force: true });
+    await demo.stop();
   }
 });

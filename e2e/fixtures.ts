@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
-import type { Sshd } from '../electron/pond/mesh/testing/sshd';
+import { generateKey, type TestKey } from '../electron/pond/mesh/testing/keys';
+import { startNamedEcho, type TestService } from '../electron/pond/mesh/testing/services';
+import { startSshd, type Sshd } from '../electron/pond/mesh/testing/sshd';
 import { openConfBackend, SettingsStore, type ManualMember } from '../electron/pond/settings-store';
 
 export interface PondHost {
@@ -65,12 +67,31 @@ export const test = base.extend<{ pondHost: PondHost }>({
   },
 });
 
+export interface DemoPond {
+  root: string;
+  sshd: Sshd;
+  web: TestService;
+  api: TestService;
+  /** The encrypted key `api` logs in with, when one was asked for. */
+  locked?: TestKey;
+  /** Starts `pond serve` reading this pond's settings file; stopped by `stop()`. */
+  serve(): Promise<{ host: PondHost; child: ChildProcess }>;
+  stop(): Promise<void>;
+}
+
 /**
- * Writes hand-added members of pond `demo`, all behind `sshd`, into the settings file a
- * `pond serve` started with XDG_CONFIG_HOME=`configDir` reads.
+ * Pond `demo`: two hand-added members, `web` and `api`, behind one real sshd, each
+ * exposing a named echo service. With `apiPassphrase`, `api` logs in with an encrypted key.
  */
-export function seedDemoMembers(configDir: string, sshd: Sshd, members: Array<{ slug: string; identityFile: string; port: number }>): void {
-  const manual: ManualMember[] = members.map(({ slug, identityFile, port }) => ({
+export async function startDemoPond(options: { apiPassphrase?: string } = {}): Promise<DemoPond> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-demo-'));
+  const sshd = await startSshd({ dir: path.join(root, 'sshd') });
+  const web = await startNamedEcho('web');
+  const api = await startNamedEcho('api');
+  const locked = options.apiPassphrase === undefined ? undefined : generateKey(root, 'locked', { passphrase: options.apiPassphrase });
+  if (locked) sshd.authorize(locked);
+  const config = path.join(root, 'config');
+  const member = (slug: string, identityFile: string, port: number): ManualMember => ({
     id: `manual_${slug}`,
     pond: 'demo',
     slug,
@@ -80,8 +101,31 @@ export function seedDemoMembers(configDir: string, sshd: Sshd, members: Array<{ 
     identityFile,
     ports: [port],
     addedAt: '2026-01-01T00:00:00Z',
-  }));
-  new SettingsStore(openConfBackend(path.join(configDir, 'Pond Desktop'))).set('manualMembers', manual);
+  });
+  new SettingsStore(openConfBackend(path.join(config, 'Pond Desktop'))).set('manualMembers', [
+    member('web', sshd.clientKeyPath, web.port),
+    member('api', locked?.privatePath ?? sshd.clientKeyPath, api.port),
+  ]);
+  const children: ChildProcess[] = [];
+  return {
+    root,
+    sshd,
+    web,
+    api,
+    ...(locked ? { locked } : {}),
+    async serve() {
+      const started = await startPondServe({ XDG_CONFIG_HOME: config });
+      children.push(started.child);
+      return started;
+    },
+    async stop() {
+      for (const child of children) child.kill('SIGTERM');
+      await sshd.stop();
+      await web.stop();
+      await api.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The page's clipboard text (the test context must grant clipboard-read). */

@@ -1,24 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { generateKey } from '../electron/pond/mesh/testing/keys';
-import { exchange, startNamedEcho } from '../electron/pond/mesh/testing/services';
-import { startSshd } from '../electron/pond/mesh/testing/sshd';
-import { expect, seedDemoMembers, startPondServe, test } from './fixtures';
+import { exchange } from '../electron/pond/mesh/testing/services';
+import { expect, startDemoPond, test } from './fixtures';
 
 test('mesh: connect a pond, survive an sshd restart, refuse a changed host key, unlock an encrypted key', async ({ page }) => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-mesh-'));
-  const sshd = await startSshd({ dir: path.join(root, 'sshd') });
-  const web = await startNamedEcho('web');
-  const api = await startNamedEcho('api');
-  const locked = generateKey(root, 'locked', { passphrase: 'open sesame' });
-  sshd.authorize(locked);
-  const config = path.join(root, 'config');
-  seedDemoMembers(config, sshd, [
-    { slug: 'web', identityFile: sshd.clientKeyPath, port: web.port },
-    { slug: 'api', identityFile: locked.privatePath, port: api.port },
-  ]);
-  const { host, child } = await startPondServe({ XDG_CONFIG_HOME: config });
+  const demo = await startDemoPond({ apiPassphrase: 'open sesame' });
+  const { root, sshd, web, api } = demo;
+  const locked = demo.locked!;
+  const { host } = await demo.serve();
   try {
     await page.goto(host.url);
     await page.getByTestId('pond-demo').click();
@@ -64,10 +52,6 @@ test('mesh: connect a pond, survive an sshd restart, refuse a changed host key, 
     await expect(page.getByTestId('mesh-connections-empty')).toBeVisible();
     await expect(exchange(local, 'x', 1)).rejects.toThrow(/ECONNREFUSED/);
   } finally {
-    child.kill('SIGTERM');
-    await sshd.stop();
-    await web.stop();
-    await api.stop();
-    fs.rmSync(root, { recursive: true, force: true });
+    await demo.stop();
   }
 });
