@@ -77,6 +77,28 @@ describe('Forward', () => {
     expect(forwardLabel(forward.health())).toBe('ready');
   });
 
+  it('delivers a long download whole and in order to a reader that stalls (batched writes, backpressure)', async () => {
+    const total = 8 * 1024 * 1024;
+    const pattern = Buffer.alloc(total);
+    for (let i = 0; i < total; i += 4) pattern.writeUInt32BE(i / 4, i);
+    const source = net.createServer((s) => s.end(pattern));
+    await new Promise<void>((r) => source.listen({ host: '127.0.0.1', port: 0 }, () => r()));
+    const forward = makeForward((source.address() as net.AddressInfo).port);
+    await forward.start();
+    const socket = net.connect({ host: '127.0.0.1', port: forward.localPort! });
+    const chunks: Buffer[] = [];
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    socket.pause();
+    await new Promise((r) => setTimeout(r, 300));
+    const ended = new Promise((r) => socket.once('end', r));
+    socket.resume();
+    await ended;
+    expect(Buffer.concat(chunks).equals(pattern)).toBe(true);
+    expect(forward.health().bytesIn).toBe(total);
+    socket.destroy();
+    await new Promise((r) => source.close(r));
+  });
+
   it('shows a remote port nobody listens on as "remote port closed", not as up', async () => {
     const nothing = await closedPort();
     const forward = makeForward(nothing);

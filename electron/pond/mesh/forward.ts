@@ -169,8 +169,20 @@ export class Forward {
     });
     channel.on('drain', () => socket.resume());
     socket.once('end', () => channel.end());
+    // The packets decrypted from one read of the SSH socket leave in one writev, not one
+    // write each: fewer syscalls and segments on the download path (npm run bench).
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      socket.uncork();
+    };
     channel.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.length;
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(uncork);
+      }
       if (!socket.write(chunk)) channel.pause();
     });
     socket.on('drain', () => channel.resume());

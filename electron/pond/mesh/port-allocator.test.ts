@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openConfBackend, SettingsStore } from '../settings-store';
-import { type BoundPort, FORWARD_PORT_MAX, FORWARD_PORT_MIN, forwardPortKey, inMemoryPortMemory, PortAllocator, settingsPortMemory } from './port-allocator';
+import { type BoundPort, FORWARD_PORT_MAX, FORWARD_PORT_MIN, forwardPortKey, inMemoryPortMemory, LOCAL_SOCKET_BUFFER_BYTES, PortAllocator, settingsPortMemory } from './port-allocator';
 import { findFreePortRange } from './testing/ports';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -41,7 +41,7 @@ describe('PortAllocator', () => {
     expect(forwardPortKey(web)).toBe('alpha/web/8080');
   });
 
-  it('binds 127.0.0.1 only, hands connections over paused, and remembers the port', async () => {
+  it('binds 127.0.0.1 only, hands connections over paused with room for a batch of packets, and remembers the port', async () => {
     const { min, max } = await findFreePortRange(4);
     const memory = inMemoryPortMemory();
     const allocator = new PortAllocator({ memory, min, max });
@@ -55,6 +55,7 @@ describe('PortAllocator', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(accepted).toHaveLength(1);
     expect(accepted[0]!.isPaused()).toBe(true);
+    expect(accepted[0]!.writableHighWaterMark).toBe(LOCAL_SOCKET_BUFFER_BYTES);
     client.destroy();
     accepted[0]!.destroy();
   });

@@ -70,12 +70,16 @@ export interface PortAllocatorOptions {
   max?: number;
 }
 
+/** Buffering per accepted connection before backpressure (Node's default is 16 KiB). */
+export const LOCAL_SOCKET_BUFFER_BYTES = 256 * 1024;
+
 type BindResult = { ok: true; server: net.Server } | { ok: false; code: string };
 
 function tryBind(port: number, onConnection: (socket: net.Socket) => void): Promise<BindResult> {
   return new Promise((resolve) => {
     // pauseOnConnect: bytes stay in the kernel until the SSH channel is open to take them.
-    const server = net.createServer({ pauseOnConnect: true, noDelay: true }, onConnection);
+    // highWaterMark: a tick's batch of 32 KiB channel packets fits without pausing the channel.
+    const server = net.createServer({ pauseOnConnect: true, noDelay: true, highWaterMark: LOCAL_SOCKET_BUFFER_BYTES }, onConnection);
     const onError = (error: NodeJS.ErrnoException) => {
       server.close();
       resolve({ ok: false, code: error.code ?? 'EUNKNOWN' });
