@@ -1,14 +1,18 @@
 /**
  * SSH mesh benchmark (issue 5 item 10): our ssh2 forward against OpenSSH `ssh -N -L`, in one
  * run, against the same sshd and the same services, with the same cipher
- * (aes128-gcm@openssh.com). Load is generated and served by separate processes so neither
- * side shares an event loop with the traffic it carries.
+ * (aes128-gcm@openssh.com). Load is generated and served by separate processes, and our
+ * steady forwards live in a process of their own as `ssh` does, so no side shares an event
+ * loop with the traffic it carries or with the harness.
  *
- * Figures: bulk throughput each way (256 MiB), round-trip time of 2,000 small messages
- * (mean, p99), bring-up of a 20-member pond (20 sshd ports on two sshd instances) against 20 ssh processes started
- * together, and the engine's resident memory with 20 members × 5 forwards idle.
+ * Figures: bulk throughput each way (256 MiB per run; one warm-up run each, then
+ * MESH_BENCH_ROUNDS interleaved rounds, default 5, best and median), round-trip time of
+ * 2,000 small messages (mean, p99), bring-up of a 20-member pond (20 sshd ports on two sshd
+ * instances) against 20 ssh processes started together, and the engine's resident memory
+ * with 20 members × 5 forwards idle.
  *
- * The same file plays three helper roles when MESH_BENCH_ROLE is set (services, driver, rss).
+ * MESH_BENCH_ONLY=throughput stops after the throughput figures. The same file plays four
+ * helper roles when MESH_BENCH_ROLE is set (services, driver, forwarder, rss).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,8 +31,11 @@ import type { BenchResult } from './run';
 
 const CIPHER = 'aes128-gcm@openssh.com';
 const BULK_BYTES = 256 * 1024 * 1024;
+const BULK_ROUNDS = Number(process.env.MESH_BENCH_ROUNDS ?? 5);
 const RTT_MESSAGES = 2_000;
 const RTT_SIZE = 64;
+/** Many short batches, so drift in a shared machine's load hits both sides alike. */
+const RTT_BATCHES = 20;
 const BRING_UP_MEMBERS = 20;
 const SELF = fileURLToPath(import.meta.url);
 const MiB = 1024 * 1024;
@@ -133,9 +140,8 @@ async function drive(command: DriverCommand): Promise<unknown> {
   let pending: ((chunk: Buffer) => void) | null = null;
   let got = 0;
   socket.on('data', (chunk: Buffer) => pending?.(chunk));
-  for (let i = 0; i < count; i += 1) {
-    const start = process.hrtime.bigint();
-    await new Promise<void>((resolve) => {
+  const echoOnce = () =>
+    new Promise<void>((resolve) => {
       got = 0;
       pending = (chunk) => {
         got += chunk.length;
@@ -143,6 +149,11 @@ async function drive(command: DriverCommand): Promise<unknown> {
       };
       socket.write(message);
     });
+  // The first echo also waits for the forward to open its channel: that is bring-up, not RTT.
+  await echoOnce();
+  for (let i = 0; i < count; i += 1) {
+    const start = process.hrtime.bigint();
+    await echoOnce();
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   socket.destroy();
@@ -190,6 +201,20 @@ async function roleRss(): Promise<void> {
   const idle = process.memoryUsage().rss;
   const forwards = manager.status('rss').ponds[0]?.members.reduce((n, m) => n + m.forwards.length, 0) ?? 0;
   process.stdout.write(`${JSON.stringify({ baseline, idle, forwards })}\n`);
+  await manager.disconnectAll();
+  process.exit(0);
+}
+
+/** Holds the steady forwards in a process of its own, as OpenSSH's `ssh` is one. */
+async function roleForwarder(): Promise<void> {
+  const config = JSON.parse(process.env.MESH_BENCH_CONFIG ?? '{}') as RssConfig;
+  const pond = config.members[0]!.pond;
+  const manager = newManager(config.members, config.range);
+  await manager.connect({ pond });
+  await waitAllReady(manager, pond, 30_000);
+  const forwards = manager.status(pond).ponds[0]!.members.flatMap((m) => m.forwards.map((f) => ({ remotePort: f.remotePort, localPort: f.localPort })));
+  process.stdout.write(`${JSON.stringify({ forwards })}\n`);
+  for await (const line of readline.createInterface({ input: process.stdin })) if (line === 'stop') break;
   await manager.disconnectAll();
   process.exit(0);
 }
@@ -353,27 +378,24 @@ export async function run(): Promise<BenchResult[]> {
     const sshKnownHosts = path.join(dir, 'known_hosts_openssh');
 
     // Steady forwards for throughput and RTT: one member, two forwards, on sshd's first port.
-    const ours = newManager([member('steady', sshd, sshd.port, [services.bulk, services.echo], ourKnownHosts)], range);
-    cleanups.push(() => ours.disconnectAll());
-    await ours.connect({ pond: 'bench' });
-    await waitAllReady(ours, 'bench', 30_000);
-    const ourForwards = ours.status('bench').ponds[0]!.members[0]!.forwards;
-    const ourBulk = ourForwards.find((f) => f.remotePort === services.bulk)!.localPort!;
-    const ourEcho = ourForwards.find((f) => f.remotePort === services.echo)!.localPort!;
+    const forwarderChild = spawnRole('forwarder', {
+      MESH_BENCH_CONFIG: JSON.stringify({ members: [member('steady', sshd, sshd.port, [services.bulk, services.echo], ourKnownHosts)], range }),
+    });
+    children.push(forwarderChild);
+    const { forwards: ourForwards } = (await rpc(forwarderChild).next()) as { forwards: Array<{ remotePort: number; localPort: number }> };
+    const ourBulk = ourForwards.find((f) => f.remotePort === services.bulk)!.localPort;
+    const ourEcho = ourForwards.find((f) => f.remotePort === services.echo)!.localPort;
     const [sshBulk, sshEcho] = [sshPorts.max, sshPorts.max - 1];
     const ssh = startSsh(sshArgs(sshd, sshd.port, sshKnownHosts, [[sshBulk, services.bulk], [sshEcho, services.echo]]));
     children.push(ssh);
     await Promise.all([echoWorks(sshEcho, Date.now() + 30_000), echoWorks(ourEcho, Date.now() + 30_000)]);
 
     const best: Record<string, number> = {};
+    const rates: Record<string, number[]> = {};
     const cpuPerGiB: Record<string, number[]> = {};
-    /** CPU seconds the forwarding process used: this process for ours, the ssh child for OpenSSH. */
+    /** CPU seconds the forwarding process used (all its threads): our forwarder or the ssh child. */
     const cpuSeconds = (who: 'ours' | 'openssh') => {
-      if (who === 'ours') {
-        const usage = process.cpuUsage();
-        return (usage.user + usage.system) / 1e6;
-      }
-      const stat = readFileSync(`/proc/${ssh.pid}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${(who === 'ours' ? forwarderChild : ssh).pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100;
     };
@@ -384,14 +406,15 @@ export async function run(): Promise<BenchResult[]> {
       return bytes / MiB / (ms / 1000);
     };
     for (const op of ['upload', 'download'] as const) {
-      await bulkRun('ours', op, 32 * MiB);
-      await bulkRun('openssh', op, 32 * MiB);
+      await bulkRun('ours', op, BULK_BYTES);
+      await bulkRun('openssh', op, BULK_BYTES);
       cpuPerGiB[`${op}/ours`] = [];
       cpuPerGiB[`${op}/openssh`] = [];
-      for (let roundNo = 0; roundNo < 3; roundNo += 1) {
+      for (let roundNo = 0; roundNo < BULK_ROUNDS; roundNo += 1) {
         for (const who of ['ours', 'openssh'] as const) {
           const mibs = await bulkRun(who, op, BULK_BYTES);
           best[`${op}/${who}`] = Math.max(best[`${op}/${who}`] ?? 0, mibs);
+          (rates[`${op}/${who}`] ??= []).push(mibs);
         }
       }
     }
@@ -399,24 +422,26 @@ export async function run(): Promise<BenchResult[]> {
       const o = best[`${op}/ours`]!;
       const s = best[`${op}/openssh`]!;
       const label = op === 'upload' ? 'local→remote' : 'remote→local';
-      results.push({ name: `throughput ${label}, ours`, value: round(o, 1), unit: 'MiB/s', note: `256 MiB through one forward, best of 3 interleaved with OpenSSH, cipher ${CIPHER}` });
+      results.push({ name: `throughput ${label}, ours`, value: round(o, 1), unit: 'MiB/s', note: `256 MiB through one forward, best of ${BULK_ROUNDS} interleaved with OpenSSH after one warm-up run each, cipher ${CIPHER}; median ratio ${round(median(rates[`${op}/ours`]!) / median(rates[`${op}/openssh`]!))}` });
       results.push({ name: `throughput ${label}, openssh`, value: round(s, 1), unit: 'MiB/s' });
       results.push({ name: `throughput ${label}, ours/openssh`, value: round(o / s), unit: 'ratio', goal: '≥ 0.9', ok: o / s >= 0.9 });
       results.push({
         name: `CPU per GiB ${label}, ours vs openssh`,
         value: round(median(cpuPerGiB[`${op}/ours`]!), 2),
         unit: 's/GiB',
-        note: `forwarding process only; OpenSSH ssh used ${round(median(cpuPerGiB[`${op}/openssh`]!), 2)} s/GiB (medians of 3)`,
+        note: `forwarding process only; OpenSSH ssh used ${round(median(cpuPerGiB[`${op}/openssh`]!), 2)} s/GiB (medians of ${BULK_ROUNDS})`,
       });
     }
+
+    if (process.env.MESH_BENCH_ONLY === 'throughput') return results;
 
     // Interleaved batches, so drift in the machine's load hits both sides alike.
     const ourRtt: number[] = [];
     const sshRtt: number[] = [];
-    const batch = RTT_MESSAGES / 4;
+    const batch = RTT_MESSAGES / RTT_BATCHES;
     await driver.call({ op: 'rtt', port: ourEcho, count: 200, size: RTT_SIZE });
     await driver.call({ op: 'rtt', port: sshEcho, count: 200, size: RTT_SIZE });
-    for (let i = 0; i < 4; i += 1) {
+    for (let i = 0; i < RTT_BATCHES; i += 1) {
       for (const [port, into] of [
         [ourEcho, ourRtt],
         [sshEcho, sshRtt],
@@ -426,7 +451,7 @@ export async function run(): Promise<BenchResult[]> {
       }
     }
     const [om, sm, op99, sp99] = [mean(ourRtt), mean(sshRtt), percentile(ourRtt, 99), percentile(sshRtt, 99)];
-    results.push({ name: 'rtt mean, ours', value: round(om), unit: 'ms', note: `${RTT_MESSAGES} sequential ${RTT_SIZE}-byte echoes in 4 batches interleaved with OpenSSH's, after 200 warm-up` });
+    results.push({ name: 'rtt mean, ours', value: round(om), unit: 'ms', note: `${RTT_MESSAGES} sequential ${RTT_SIZE}-byte echoes in ${RTT_BATCHES} batches interleaved with OpenSSH's, after 200 warm-up` });
     results.push({ name: 'rtt mean, openssh', value: round(sm), unit: 'ms' });
     results.push({ name: 'rtt mean, ours/openssh', value: round(om / sm), unit: 'ratio', goal: '≤ 1.2', ok: om / sm <= 1.2 });
     results.push({ name: 'rtt p99, ours', value: round(op99), unit: 'ms' });
@@ -434,7 +459,8 @@ export async function run(): Promise<BenchResult[]> {
     results.push({ name: 'rtt p99, ours/openssh', value: round(op99 / sp99), unit: 'ratio', goal: '≤ 1.2', ok: op99 / sp99 <= 1.2 });
 
     await stopChild(ssh);
-    await ours.disconnectAll();
+    forwarderChild.stdin!.write('stop\n');
+    await new Promise((resolve) => forwarderChild.once('exit', resolve));
 
     // Bring-up: 20 members on 20 sshd ports, one forward each, until every forward echoes.
     const bringUpOurs = async () => {
@@ -488,4 +514,5 @@ const role = process.env.MESH_BENCH_ROLE;
 if (role === 'services') await roleServices();
 else if (role === 'driver') await roleDriver();
 else if (role === 'rss') await roleRss();
+else if (role === 'forwarder') await roleForwarder();
 else if (role) throw new Error(`unknown MESH_BENCH_ROLE ${role}`);
