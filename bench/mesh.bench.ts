@@ -32,6 +32,7 @@ import type { BenchResult } from './run';
 const CIPHER = 'aes128-gcm@openssh.com';
 const BULK_BYTES = 256 * 1024 * 1024;
 const BULK_ROUNDS = Number(process.env.MESH_BENCH_ROUNDS ?? 5);
+if (!Number.isInteger(BULK_ROUNDS) || BULK_ROUNDS < 1) throw new Error(`MESH_BENCH_ROUNDS must be a whole number of rounds ≥ 1, not ${JSON.stringify(process.env.MESH_BENCH_ROUNDS)}`);
 const RTT_MESSAGES = 2_000;
 const RTT_SIZE = 64;
 /** Many short batches, so drift in a shared machine's load hits both sides alike. */
@@ -178,13 +179,13 @@ async function roleDriver(): Promise<void> {
   }
 }
 
-interface RssConfig {
+interface MembersConfig {
   members: MeshMember[];
   range: { min: number; max: number };
 }
 
 async function roleRss(): Promise<void> {
-  const config = JSON.parse(process.env.MESH_BENCH_CONFIG ?? '{}') as RssConfig;
+  const config = JSON.parse(process.env.MESH_BENCH_CONFIG ?? '{}') as MembersConfig;
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const baseline = process.memoryUsage().rss;
@@ -207,7 +208,7 @@ async function roleRss(): Promise<void> {
 
 /** Holds the steady forwards in a process of its own, as OpenSSH's `ssh` is one. */
 async function roleForwarder(): Promise<void> {
-  const config = JSON.parse(process.env.MESH_BENCH_CONFIG ?? '{}') as RssConfig;
+  const config = JSON.parse(process.env.MESH_BENCH_CONFIG ?? '{}') as MembersConfig;
   const pond = config.members[0]!.pond;
   const manager = newManager(config.members, config.range);
   await manager.connect({ pond });
@@ -390,7 +391,6 @@ export async function run(): Promise<BenchResult[]> {
     children.push(ssh);
     await Promise.all([echoWorks(sshEcho, Date.now() + 30_000), echoWorks(ourEcho, Date.now() + 30_000)]);
 
-    const best: Record<string, number> = {};
     const rates: Record<string, number[]> = {};
     const cpuPerGiB: Record<string, number[]> = {};
     /** CPU seconds the forwarding process used (all its threads): our forwarder or the ssh child. */
@@ -412,15 +412,13 @@ export async function run(): Promise<BenchResult[]> {
       cpuPerGiB[`${op}/openssh`] = [];
       for (let roundNo = 0; roundNo < BULK_ROUNDS; roundNo += 1) {
         for (const who of ['ours', 'openssh'] as const) {
-          const mibs = await bulkRun(who, op, BULK_BYTES);
-          best[`${op}/${who}`] = Math.max(best[`${op}/${who}`] ?? 0, mibs);
-          (rates[`${op}/${who}`] ??= []).push(mibs);
+          (rates[`${op}/${who}`] ??= []).push(await bulkRun(who, op, BULK_BYTES));
         }
       }
     }
     for (const op of ['upload', 'download'] as const) {
-      const o = best[`${op}/ours`]!;
-      const s = best[`${op}/openssh`]!;
+      const o = Math.max(...rates[`${op}/ours`]!);
+      const s = Math.max(...rates[`${op}/openssh`]!);
       const label = op === 'upload' ? 'local→remote' : 'remote→local';
       results.push({ name: `throughput ${label}, ours`, value: round(o, 1), unit: 'MiB/s', note: `256 MiB through one forward, best of ${BULK_ROUNDS} interleaved with OpenSSH after one warm-up run each, cipher ${CIPHER}; median ratio ${round(median(rates[`${op}/ours`]!) / median(rates[`${op}/openssh`]!))}` });
       results.push({ name: `throughput ${label}, openssh`, value: round(s, 1), unit: 'MiB/s' });
