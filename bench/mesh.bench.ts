@@ -179,13 +179,22 @@ async function roleDriver(): Promise<void> {
   }
 }
 
+/** The members and port range a forwarder or rss helper serves, passed in its environment. */
 interface MembersConfig {
   members: MeshMember[];
   range: { min: number; max: number };
 }
 
+function membersConfigEnv(config: MembersConfig): Record<string, string> {
+  return { MESH_BENCH_CONFIG: JSON.stringify(config) };
+}
+
+function readMembersConfig(): MembersConfig {
+  return JSON.parse(process.env.MESH_BENCH_CONFIG ?? '{}') as MembersConfig;
+}
+
 async function roleRss(): Promise<void> {
-  const config = JSON.parse(process.env.MESH_BENCH_CONFIG ?? '{}') as MembersConfig;
+  const config = readMembersConfig();
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const baseline = process.memoryUsage().rss;
@@ -208,7 +217,7 @@ async function roleRss(): Promise<void> {
 
 /** Holds the steady forwards in a process of its own, as OpenSSH's `ssh` is one. */
 async function roleForwarder(): Promise<void> {
-  const config = JSON.parse(process.env.MESH_BENCH_CONFIG ?? '{}') as MembersConfig;
+  const config = readMembersConfig();
   const pond = config.members[0]!.pond;
   const manager = newManager(config.members, config.range);
   await manager.connect({ pond });
@@ -379,9 +388,7 @@ export async function run(): Promise<BenchResult[]> {
     const sshKnownHosts = path.join(dir, 'known_hosts_openssh');
 
     // Steady forwards for throughput and RTT: one member, two forwards, on sshd's first port.
-    const forwarderChild = spawnRole('forwarder', {
-      MESH_BENCH_CONFIG: JSON.stringify({ members: [member('steady', sshd, sshd.port, [services.bulk, services.echo], ourKnownHosts)], range }),
-    });
+    const forwarderChild = spawnRole('forwarder', membersConfigEnv({ members: [member('steady', sshd, sshd.port, [services.bulk, services.echo], ourKnownHosts)], range }));
     children.push(forwarderChild);
     const { forwards: ourForwards } = (await rpc(forwarderChild).next()) as { forwards: Array<{ remotePort: number; localPort: number }> };
     const ourBulk = ourForwards.find((f) => f.remotePort === services.bulk)!.localPort;
@@ -495,7 +502,7 @@ export async function run(): Promise<BenchResult[]> {
 
     // Memory: 20 members × 5 forwards, idle, in a process of its own.
     const rssMembers = memberPorts.map((p, i) => member(`m${String(i).padStart(2, '0')}`, sshd, p, services.echoes, ourKnownHosts));
-    const rssChild = spawnRole('rss', { MESH_BENCH_CONFIG: JSON.stringify({ members: rssMembers.map((m) => ({ ...m, pond: 'rss' })), range }) }, ['--expose-gc']);
+    const rssChild = spawnRole('rss', membersConfigEnv({ members: rssMembers.map((m) => ({ ...m, pond: 'rss' })), range }), ['--expose-gc']);
     children.push(rssChild);
     const rss = (await rpc(rssChild).next()) as { baseline: number; idle: number; forwards: number };
     results.push({ name: 'idle RSS, 20 members × 5 forwards', value: round(rss.idle / MiB, 1), unit: 'MiB', note: `whole Node process incl. tsx loader; ${rss.forwards} forwards ready` });
