@@ -9,7 +9,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rolldownOptions: {
-        input: { index: resolve(root, 'electron/main.ts') },
+        input: { index: resolve(root, 'src/electron/main.ts') },
         output: { format: 'es', entryFileNames: '[name].js' },
       },
     },
@@ -20,20 +20,20 @@ export default defineConfig({
       // A sandboxed renderer cannot load an ESM preload, and it cannot require packages.
       externalizeDeps: false,
       rolldownOptions: {
-        input: { index: resolve(root, 'preload/index.ts') },
+        input: { index: resolve(root, 'src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },
   renderer: {
-    root: resolve(root, 'renderer'),
+    root: resolve(root, 'src/renderer'),
     base: './',
     plugins: [react()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
       minify: true,
-      rolldownOptions: { input: { index: resolve(root, 'renderer/index.html') } },
+      rolldownOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },
     },
   },
 });

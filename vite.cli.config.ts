@@ -24,7 +24,7 @@ export default defineConfig({
     outDir: resolve(root, 'out/cli'),
     emptyOutDir: true,
     target: 'node20',
-    ssr: resolve(root, 'electron/cli/pond.ts'),
+    ssr: resolve(root, 'src/cli/pond.ts'),
     minify: false,
     rolldownOptions: {
       external,

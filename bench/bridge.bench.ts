@@ -5,11 +5,11 @@
  * time goes (the 30 s per-call deadline is the only hard limit).
  */
 import { performance } from 'node:perf_hooks';
-import { claimSchema } from '../electron/pond/claim';
-import { resolvePondPeers } from '../electron/pond/peers-resolve';
-import { Credentials } from '../providers/credentials';
-import { bridgeLoader } from '../providers/bridge/registry';
-import { FakeIslo } from '../providers/bridge/testing/servers';
+import { claimSchema } from '../src/engine/claim';
+import { resolvePondPeers } from '../src/engine/peers-resolve';
+import { Credentials } from '../src/providers/credentials';
+import { bridgeLoader } from '../src/providers/bridge/registry';
+import { FakeIslo } from '../src/providers/bridge/testing/servers';
 import type { BenchResult } from './run';
 
 const KEY = 'isk_bench_key';

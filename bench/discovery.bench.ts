@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { sampleClaim, writeClaimAtomic, writeClaims } from '../electron/pond/claims-fixtures';
-import { loadPonds, PondDirectory } from '../electron/pond/ponds-directory';
-import type { PondsSnapshot } from '../electron/pond/ponds';
+import { sampleClaim, writeClaimAtomic, writeClaims } from '../src/engine/testing/claims-fixtures';
+import { loadPonds, PondDirectory } from '../src/engine/ponds-directory';
+import type { PondsSnapshot } from '../src/engine/ponds';
 import type { BenchResult } from './run';
 
 function median(values: number[]): number {

@@ -5,12 +5,12 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PeerRow } from '../preload/api';
-import { mergePondACLPolicy } from '../electron/pond/doctor/acl-merge';
-import { pondACLRowPresent } from '../electron/pond/doctor/acl-policy';
-import { doctorMembers } from '../electron/pond/doctor/members';
-import { runChecks } from '../electron/pond/doctor/runner';
-import { testCheckDeps } from '../electron/pond/doctor/testing/check-deps';
+import type { PeerRow } from '../src/contract/index';
+import { mergePondACLPolicy } from '../src/engine/doctor/acl-merge';
+import { pondACLRowPresent } from '../src/engine/doctor/acl-policy';
+import { doctorMembers } from '../src/engine/doctor/members';
+import { runChecks } from '../src/engine/doctor/runner';
+import { testCheckDeps } from '../src/engine/doctor/testing/check-deps';
 import type { BenchResult } from './run';
 
 const TAG = 'tag:cbx-pond-alice-alpha';

@@ -21,12 +21,12 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { MeshManager } from '../electron/pond/mesh/manager';
-import { inMemoryPortMemory, PortAllocator } from '../electron/pond/mesh/port-allocator';
-import { findFreePortRange } from '../electron/pond/mesh/testing/ports';
-import { startBulk, startEcho } from '../electron/pond/mesh/testing/services';
-import { startSshd, type Sshd } from '../electron/pond/mesh/testing/sshd';
-import type { MeshMember } from '../electron/pond/mesh/types';
+import { MeshManager } from '../src/engine/mesh/manager';
+import { inMemoryPortMemory, PortAllocator } from '../src/engine/mesh/port-allocator';
+import { findFreePortRange } from '../src/engine/mesh/testing/ports';
+import { startBulk, startEcho } from '../src/engine/mesh/testing/services';
+import { startSshd, type Sshd } from '../src/engine/mesh/testing/sshd';
+import type { MeshMember } from '../src/engine/mesh/types';
 import type { BenchResult } from './run';
 
 const CIPHER = 'aes128-gcm@openssh.com';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { claimText } from '../electron/pond/claims-fixtures';
-import { FakeIslo } from '../providers/bridge/testing/servers';
+import { claimText } from '../src/engine/testing/claims-fixtures';
+import { FakeIslo } from '../src/providers/bridge/testing/servers';
 import { expect, startPondServe, test } from './fixtures';
 
 const KEY = 'isk_e2e_key_0123456789abcdef';

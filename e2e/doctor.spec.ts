@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { claimText } from '../electron/pond/claims-fixtures';
-import { startPolicyServer } from '../electron/pond/doctor/testing/policy-server';
-import { closedPort } from '../electron/pond/mesh/testing/services';
+import { claimText } from '../src/engine/testing/claims-fixtures';
+import { startPolicyServer } from '../src/engine/doctor/testing/policy-server';
+import { closedPort } from '../src/engine/mesh/testing/services';
 import { expect, startPondServe, test } from './fixtures';
 
 const TAG = 'tag:cbx-pond-alice-demo';

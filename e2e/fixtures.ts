@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
-import { generateKey, type TestKey } from '../electron/pond/mesh/testing/keys';
-import { startNamedEcho, type TestService } from '../electron/pond/mesh/testing/services';
-import { startSshd, type Sshd } from '../electron/pond/mesh/testing/sshd';
-import { openConfBackend, SettingsStore, type ManualMember } from '../electron/pond/settings-store';
+import { generateKey, type TestKey } from '../src/engine/mesh/testing/keys';
+import { startNamedEcho, type TestService } from '../src/engine/mesh/testing/services';
+import { startSshd, type Sshd } from '../src/engine/mesh/testing/sshd';
+import { openConfBackend, SettingsStore, type ManualMember } from '../src/engine/settings-store';
 
 export interface PondHost {
   url: string;

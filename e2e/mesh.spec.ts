@@ -1,5 +1,5 @@
-import { generateKey } from '../electron/pond/mesh/testing/keys';
-import { exchange } from '../electron/pond/mesh/testing/services';
+import { generateKey } from '../src/engine/mesh/testing/keys';
+import { exchange } from '../src/engine/mesh/testing/services';
 import { expect, startDemoPond, test } from './fixtures';
 
 test('mesh: connect a pond, survive an sshd restart, refuse a changed host key, unlock an encrypted key', async ({ page }) => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { claimText } from '../electron/pond/claims-fixtures';
+import { claimText } from '../src/engine/testing/claims-fixtures';
 import { expect, startPondServe, test } from './fixtures';
 
 function writeClaim(dir: string, fields: { leaseID: string; [key: string]: unknown }): void {

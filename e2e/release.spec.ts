@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { installFakeCrabbox } from '../electron/pond/testing/fake-crabbox/index';
+import { installFakeCrabbox } from '../src/engine/testing/fake-crabbox/index';
 import { expect, startPondServe, test } from './fixtures';
 
 test('releasing a pond from the UI: confirmation, per-member progress, honest summary', async ({ page }) => {

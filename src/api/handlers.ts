@@ -1,0 +1,27 @@
+/**
+ * Every channel's handler, composed from one factory per area. An area adds its factory
+ * with one spread line below; TypeScript fails the build until every channel in
+ * preload/api.ts has a handler.
+ */
+import type { Engine } from './engine';
+import { appHandlers } from './app-handlers';
+import type { Handlers } from './dispatch';
+import { exportsHandlers } from './exports-handlers';
+import { pondsHandlers } from './ponds-handlers';
+import { releaseHandlers } from './release-handlers';
+import { bridgeHandlers } from './bridge-handlers';
+import { meshHandlers } from './mesh-handlers';
+import { doctorHandlers } from './doctor-handlers';
+
+export function createHandlers(engine: Engine): Handlers {
+  return {
+    ...appHandlers(engine),
+    ...releaseHandlers(engine),
+    ...exportsHandlers(engine),
+    ...pondsHandlers(engine),
+    ...bridgeHandlers(engine),
+    ...doctorHandlers(engine),
+    ...meshHandlers(engine),
+    // @area-handlers (one line per area, keep this marker last)
+  };
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { installFakeCrabbox, type FakeCrabbox } from '../engine/testing/fake-crabbox/index';
+import { createTestEngine } from './testing/test-engine';
+
+function setup(fake: FakeCrabbox) {
+  return createTestEngine({ root: fake.root, env: fake.env });
+}
+
+describe('release handlers', () => {
+  it('plans a release: members, providers, crabbox version, not running', async () => {
+    const fake = installFakeCrabbox();
+    fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'Team Pond', slug: 'web' });
+    const { call } = setup(fake);
+    const envelope = await call('release:plan', { pond: 'team pond' });
+    expect(envelope).toMatchObject({
+      result: {
+        pond: 'team-pond',
+        members: [{ key: 'crabbox:cbx_a', provider: 'hetzner', slug: 'web', action: 'stop' }],
+        crabbox: { state: 'ready', version: '0.46.0', path: fake.bin },
+        warnings: [],
+        running: false,
+      },
+    });
+    expect(envelope).not.toHaveProperty('result.disabledReason');
+  });
+
+  it('returns the summary and streams progress, ending with the summary, when every member is released', async () => {
+    const fake = installFakeCrabbox();
+    fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p' });
+    const { call, events } = setup(fake);
+    const envelope = await call('release:start', { pond: 'p', members: ['crabbox:cbx_a'] });
+    expect(envelope).toMatchObject({ result: { pond: 'p', status: 'released', counts: { released: 1 } } });
+    expect(events.map((e) => e.event)).toEqual(['release:progress', 'release:progress', 'release:progress', 'release:progress']);
+    expect(events.map((e) => (e.payload as { phase: string }).phase)).toEqual(['queued', 'running', 'done', 'finished']);
+    expect(events[3]?.payload).toEqual({ pond: 'p', phase: 'finished', summary: (envelope as { result: unknown }).result });
+  });
+
+  it('is an error naming the failed member when one fails; the summary still arrives as an event', async () => {
+    const fake = installFakeCrabbox();
+    fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p', slug: 'web' });
+    fake.writeClaim({ leaseID: 'cbx_b', provider: 'hetzner', pond: 'p', slug: 'db' });
+    fake.fail('cbx_b', 'hetzner: 403 forbidden');
+    const { call, events } = setup(fake);
+    const envelope = await call('release:start', { pond: 'p' });
+    expect(envelope).toEqual({
+      error: {
+        code: 'UNAVAILABLE',
+        message: 'pond "p": 1 of 2 member(s) released, 1 failed. Failed: db (hetzner/cbx_b): hetzner: 403 forbidden',
+      },
+    });
+    const finished = events.at(-1)?.payload as { phase: string; summary: { status: string; members: unknown[] } };
+    expect(finished.phase).toBe('finished');
+    expect(finished.summary.status).toBe('failed');
+    expect(finished.summary.members).toHaveLength(2);
+  });
+
+  it('refuses when crabbox is missing, touching nothing', async () => {
+    const fake = installFakeCrabbox();
+    fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p' });
+    fake.env.PATH = path.join(fake.root, 'nothing-here');
+    const { call, events } = setup(fake);
+    const plan = await call('release:plan', { pond: 'p' });
+    expect(plan).toMatchObject({ result: { crabbox: { state: 'missing' }, disabledReason: expect.stringContaining('crabbox is not installed') } });
+    const start = await call('release:start', { pond: 'p' });
+    expect(start).toMatchObject({ error: { code: 'UNAVAILABLE', message: expect.stringContaining('install crabbox 0.22.0 or newer') } });
+    expect(events).toEqual([]);
+    expect(fake.claimExists('cbx_a')).toBe(true);
+  });
+
+  it('rejects bad input with the field named, and cancel of an idle pond says nothing was running', async () => {
+    const fake = installFakeCrabbox();
+    const { call } = setup(fake);
+    expect(await call('release:start', { pond: 7 })).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringContaining('pond') } });
+    expect(await call('release:plan', { pond: '???' })).toEqual({ error: { code: 'INVALID_INPUT', message: '--pond must contain at least one letter or digit' } });
+    expect(await call('release:cancel', { pond: 'p' })).toEqual({ result: { cancelled: false } });
+  });
+});

@@ -1,0 +1,251 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeClaimAtomic, type ClaimFields } from '../../engine/testing/claims-fixtures';
+import { parseEnvFile, pondFilePaths } from '../../engine/exports';
+import { forwardPortKey } from '../../engine/mesh/port-allocator';
+import { findFreePortRange } from '../../engine/mesh/testing/ports';
+import { startNamedEcho, type TestService } from '../../engine/mesh/testing/services';
+import { generateKey } from '../../engine/mesh/testing/keys';
+import { startSshd, type Sshd } from '../../engine/mesh/testing/sshd';
+import { appDataDir, claimsDir, leaseKeyDir } from '../../engine/paths';
+import { openConfBackend, SettingsStore } from '../../engine/settings-store';
+import { run } from '../main';
+import type { CliCommand } from '../types';
+import { scopedTestIO, testIO, type TestIO } from '../testing/test-io';
+import { connectCommand } from './connect';
+
+const newIO = (env: Record<string, string | undefined> = {}): TestIO => scopedTestIO({ env });
+
+function claim(io: TestIO, fields: Partial<ClaimFields> & { leaseID: string }): void {
+  writeClaimAtomic(claimsDir(io.pathEnv), {
+    slug: '',
+    provider: 'aws',
+    pond: 'alpha',
+    repoRoot: '/repo',
+    claimedAt: '2026-06-10T12:00:00Z',
+    lastUsedAt: '2026-06-10T12:00:00Z',
+    ...fields,
+  });
+}
+
+/** Runs `pond <args>` with the given command table entry replaced by `command`. */
+async function runWith(command: CliCommand, args: string[], io: TestIO): Promise<number> {
+  return command.run(args, io);
+}
+
+function greeting(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\n')) {
+        socket.write('ping\n');
+        if (text.includes('ping\n')) {
+          socket.destroy();
+          resolve(text.split('\n')[0] ?? '');
+        }
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`connection to ${port} closed after ${JSON.stringify(text)}`)));
+  });
+}
+
+async function waitFor(check: () => boolean, what: () => string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('pond connect: arguments and empty ponds', () => {
+  it('needs a name, validated like crabbox', async () => {
+    const io = newIO();
+    expect(await run(['connect'], io)).toBe(2);
+    expect(io.stderr()).toContain('usage: pond connect <name>');
+    const bad = newIO();
+    expect(await run(['connect', 'x'.repeat(42)], bad)).toBe(2);
+    expect(bad.stderr()).toContain('--pond must be 41 characters or fewer after normalization');
+  });
+
+  it('reports ineligible providers and a pond without SSH-mesh members (exit 0)', async () => {
+    const io = newIO();
+    claim(io, { leaseID: 'isb_1', provider: 'islo', slug: 'agent' });
+    claim(io, { leaseID: 'm_1', provider: 'modal', slug: 'gpu' });
+    expect(await run(['connect', 'alpha'], io)).toBe(0);
+    expect(io.stdout()).toBe('');
+    expect(io.stderr()).toBe(
+      'pond "alpha": skipping provider "islo" (no SSH-mesh capability)\n' +
+        'pond "alpha": skipping provider "modal" (no SSH-mesh capability)\n' +
+        'pond "alpha" has no SSH-mesh-capable members\n',
+    );
+  });
+
+  it('says there is nothing to forward when no member exposes a port', async () => {
+    const io = newIO();
+    claim(io, { leaseID: 'cbx_000000000001', slug: 'web', sshHost: '127.0.0.1', sshPort: 22 });
+    expect(await run(['connect', 'Alpha', '--json'], io)).toBe(0);
+    expect(io.stdout()).toBe('');
+    expect(io.stderr()).toBe('pond "alpha" has no members declaring --expose; nothing to forward\n');
+  });
+
+  it('fails with crabbox\'s message when HOME is unset', async () => {
+    const io = newIO({ HOME: '' });
+    claim(io, { leaseID: 'cbx_000000000001', slug: 'web', sshHost: 'h', sshPort: 22, labels: { crabbox_exposed_ports: '80' } });
+    expect(await run(['connect', 'alpha', '--json'], io)).toBe(2);
+    expect(io.stderr()).toContain('pond connect: HOME is unset; cannot write pond SSH-mesh state files');
+  });
+});
+
+describe('pond connect --json', () => {
+  it('prints the forward table with free ports, preferring remembered ones, and writes no file', async () => {
+    const range = await findFreePortRange(10);
+    const io = newIO({ SSH_AUTH_SOCK: '/nonexistent.sock' });
+    claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: 'h1', sshPort: 22, labels: { crabbox_exposed_ports: '9090-8080' } });
+    claim(io, { leaseID: 'cbx_00000000000b', slug: 'api', sshHost: 'h2', sshPort: 22, labels: { crabbox_exposed_ports: '3000' } });
+    const store = new SettingsStore(openConfBackend(appDataDir(io.pathEnv)));
+    store.set('forwardPorts', { [forwardPortKey({ pond: 'alpha', member: 'web', remotePort: 9090 })]: range.min + 5 });
+
+    expect(await runWith(connectCommand({ portRange: range }), ['--json', 'alpha'], io)).toBe(0);
+    const paths = pondFilePaths(io.pathEnv, 'alpha');
+    const { min } = range;
+    expect(io.stdout()).toBe(
+      `{"hostsPath":"${paths.hostsPath}","envPath":"${paths.envPath}",` +
+        `"exports":["export CRABBOX_POND_API_3000=127.0.0.1:${min}","export CRABBOX_POND_WEB_8080=127.0.0.1:${min + 1}","export CRABBOX_POND_WEB_9090=127.0.0.1:${min + 5}"],` +
+        `"forwards":[{"peer":"api","remotePort":3000,"localPort":${min},"leaseID":"cbx_00000000000b"},` +
+        `{"peer":"web","remotePort":8080,"localPort":${min + 1},"leaseID":"cbx_00000000000a"},` +
+        `{"peer":"web","remotePort":9090,"localPort":${min + 5},"leaseID":"cbx_00000000000a"}]}\n`,
+    );
+    expect(existsSync(paths.envPath) || existsSync(paths.hostsPath)).toBe(false);
+    expect(store.get('forwardPorts')).toEqual({ 'alpha/web/9090': min + 5 });
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen({ host: '127.0.0.1', port: min }, resolve));
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+  });
+
+  it('warns about members that cannot be connected but still lists their forwards', async () => {
+    const range = await findFreePortRange(5);
+    const io = newIO();
+    claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', labels: { crabbox_exposed_ports: '80' } });
+    expect(await runWith(connectCommand({ portRange: range }), ['alpha', '--json'], io)).toBe(0);
+    expect(io.stderr()).toMatch(/^warning: web: ssh endpoint not yet recorded for this lease/);
+    expect(JSON.parse(io.stdout()).forwards).toEqual([{ peer: 'web', remotePort: 80, localPort: range.min, leaseID: 'cbx_00000000000a' }]);
+  });
+});
+
+describe('pond connect in the foreground against a real sshd', () => {
+  let sshd: Sshd;
+  let web: TestService;
+  let worker: TestService;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = path.join(testIO().root, 'sshd');
+    sshd = await startSshd({ dir });
+    web = await startNamedEcho('web');
+    worker = await startNamedEcho('worker');
+  });
+
+  afterAll(async () => {
+    await sshd?.stop();
+    await web?.stop();
+    await worker?.stop();
+    rmSync(path.dirname(dir), { recursive: true, force: true });
+  });
+
+  it('holds every forward, keeps the env file true, and removes it on Ctrl-C', async () => {
+    const range = await findFreePortRange(10);
+    const io = newIO({ CRABBOX_SSH_USER: sshd.user });
+    claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', provider: 'hetzner', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
+    claim(io, { leaseID: 'cbx_00000000000b', slug: 'worker', provider: 'aws', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(worker.port) } });
+    claim(io, { leaseID: 'isb_x', slug: 'agent', provider: 'islo' });
+    for (const lease of ['cbx_00000000000a', 'cbx_00000000000b']) {
+      const keyDir = leaseKeyDir(io.pathEnv, lease);
+      mkdirSync(keyDir, { recursive: true, mode: 0o700 });
+      copyFileSync(sshd.clientKeyPath, path.join(keyDir, 'id_ed25519'));
+    }
+
+    const exit = runWith(connectCommand({ portRange: range }), ['alpha'], io);
+    await waitFor(() => io.stdout().includes('wrote ') || io.stderr().includes('failed'), () => `ready; stderr so far:\n${io.stderr()}`);
+    const paths = pondFilePaths(io.pathEnv, 'alpha');
+    expect(io.stdout()).toBe(
+      'pond "alpha" SSH-mesh ready (2 forwards)\n' +
+        `export CRABBOX_POND_WEB_${web.port}=127.0.0.1:${range.min}\n` +
+        `export CRABBOX_POND_WORKER_${worker.port}=127.0.0.1:${range.min + 1}\n` +
+        `wrote ${paths.hostsPath}\nwrote ${paths.envPath}\n`,
+    );
+    expect(io.stderr()).toContain('pond "alpha": skipping provider "islo" (no SSH-mesh capability)\n');
+    expect(io.stderr()).toContain(`web: connected on port ${sshd.port}\n`);
+    expect(io.stderr()).toContain(`  -L 127.0.0.1:${range.min} -> web:${web.port}\n`);
+
+    const entries = parseEnvFile(readFileSync(paths.envPath, 'utf8'), paths.envPath);
+    expect(entries.map((e) => e.name)).toEqual([`CRABBOX_POND_WEB_${web.port}`, `CRABBOX_POND_WORKER_${worker.port}`]);
+    const greetings = await Promise.all(entries.map((e) => greeting(Number(e.value.split(':')[1]))));
+    expect(greetings).toEqual(['web', 'worker']);
+    expect(statSync(paths.envPath).mode & 0o777).toBe(0o600);
+    expect(statSync(paths.dir).mode & 0o777).toBe(0o700);
+    expect(readFileSync(path.join(leaseKeyDir(io.pathEnv, 'cbx_00000000000a'), 'known_hosts'), 'utf8')).toContain(sshd.hostKey.publicLine);
+
+    io.interrupt();
+    expect(await exit).toBe(0);
+    expect(existsSync(paths.envPath) || existsSync(paths.hostsPath)).toBe(false);
+    expect(io.stderr()).toContain(`pond "alpha" disconnected; removed ${paths.envPath} and ${paths.hostsPath}\n`);
+    await expect(greeting(range.min)).rejects.toThrow();
+  });
+
+  it('rewrites the env file as forwards go down and come back on the same ports', async () => {
+    const range = await findFreePortRange(10);
+    const io = newIO({ CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: sshd.clientKeyPath });
+    claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
+    const paths = pondFilePaths(io.pathEnv, 'alpha');
+    const command = connectCommand({ portRange: range, tuning: { backoffBaseMs: 50, backoffMaxMs: 200 } });
+    const exit = runWith(command, ['alpha'], io);
+    await waitFor(() => io.stdout().includes('wrote '), () => `ready; stderr so far:\n${io.stderr()}`);
+    const before = readFileSync(paths.envPath, 'utf8');
+
+    await sshd.stop();
+    await waitFor(() => !existsSync(paths.envPath), () => `env removed; stderr:\n${io.stderr()}`);
+    expect(io.stderr()).toContain(`pond "alpha": no forwards are up; removed ${paths.envPath} and ${paths.hostsPath}\n`);
+
+    await sshd.restart();
+    await waitFor(() => existsSync(paths.envPath), () => `env back; stderr:\n${io.stderr()}`);
+    expect(readFileSync(paths.envPath, 'utf8')).toBe(before);
+    expect(io.stderr()).toContain(`pond "alpha": 1 forward up; rewrote ${paths.envPath}\nexport CRABBOX_POND_WEB_${web.port}=127.0.0.1:${range.min}\n`);
+    expect(await greeting(range.min)).toBe('web');
+
+    io.interrupt();
+    expect(await exit).toBe(0);
+    expect(existsSync(paths.envPath)).toBe(false);
+  });
+
+  it('asks for an encrypted key\'s passphrase on the terminal', async () => {
+    const range = await findFreePortRange(5);
+    const keyDir = path.join(dir, 'enc');
+    mkdirSync(keyDir, { recursive: true });
+    sshd.authorize(generateKey(keyDir, 'id_enc', { passphrase: 'open sesame' }));
+    const io = scopedTestIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'] });
+    claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
+    const exit = runWith(connectCommand({ portRange: range }), ['alpha'], io);
+    await waitFor(() => io.stdout().includes('wrote ') || /failed/.test(io.stderr()), () => `ready; stderr so far:\n${io.stderr()}`);
+    expect(io.stdout()).toContain('SSH-mesh ready (1 forward)');
+    expect(io.stderr().split(`passphrase for ${path.join(keyDir, 'id_enc')} (web): `)).toHaveLength(3);
+    io.interrupt();
+    expect(await exit).toBe(0);
+  });
+
+  it('gives up with exit 1 when no member can connect, leaving no files', async () => {
+    const range = await findFreePortRange(5);
+    const io = newIO();
+    claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', labels: { crabbox_exposed_ports: '80' } });
+    expect(await runWith(connectCommand({ portRange: range }), ['alpha'], io)).toBe(1);
+    expect(io.stdout()).toBe('');
+    expect(io.stderr()).toContain('web: failed: ssh endpoint not yet recorded for this lease');
+    expect(io.stderr()).toContain('pond "alpha": every member has failed; giving up');
+    expect(existsSync(pondFilePaths(io.pathEnv, 'alpha').envPath)).toBe(false);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * `pond env NAME [--format F]`: the export lines of a connected pond, read from its live
+ * env file (`$HOME/.crabbox/pond/<pond>/env`, kept current by `pond connect` and by
+ * Pond Desktop) and rendered for the shell asked for.
+ */
+import { EXPORT_FORMATS, readPondEnv, renderExports, type ExportFormat } from '../../engine/exports';
+import { goQuote } from '../../lib/go-quote';
+import { requestedPondName } from '../../lib/names';
+import { PathError } from '../../engine/paths';
+import { parseFlags } from '../args';
+import { UsageError, type CliCommand } from '../types';
+
+export function pondNameArg(positionals: readonly string[], command: string): string {
+  if (positionals.length > 1) {
+    throw new UsageError(`expected one pond name, got ${positionals.length} arguments; quote a name that contains spaces`);
+  }
+  const raw = positionals[0] ?? '';
+  const pond = requestedPondName(raw);
+  if (!pond.ok) throw new UsageError(pond.error);
+  if (pond.name === '') throw new UsageError(`usage: pond ${command} <name>`);
+  return pond.name;
+}
+
+export function exportFormatFlag(value: string | undefined): ExportFormat {
+  const format = (value ?? 'sh').trim().toLowerCase();
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')} (got ${JSON.stringify(value)})`);
+  }
+  return format as ExportFormat;
+}
+
+export const env: CliCommand = {
+  name: 'env',
+  summary: "print a connected pond's CRABBOX_POND_* exports for sh, fish, PowerShell, dotenv or JSON",
+  usage: `usage: pond env <name> [--format sh|fish|powershell|dotenv|json]
+
+Prints the CRABBOX_POND_<PEER>_<PORT>=127.0.0.1:<local> exports of pond <name>, read
+from its env file ($HOME/.crabbox/pond/<name>/env). That file lists only forwards that
+are up right now: Pond Desktop and \`pond connect\` rewrite it whenever a forward comes
+or goes and remove it on disconnect. Exits 1 when the pond is not connected.
+
+  --format F   sh (default): export NAME=value      eval "$(pond env alpha)"
+               fish:         set -gx NAME value     pond env alpha --format fish | source
+               powershell:   $env:NAME = "value"    pond env alpha --format powershell | Invoke-Expression
+               dotenv:       NAME=value             pond env alpha --format dotenv > .env
+               json:         {"NAME": "value", …}`,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(args, { format: { type: 'string', short: 'f' } });
+    const format = exportFormatFlag(values.format);
+    const pond = pondNameArg(positionals, 'env');
+    let current: Awaited<ReturnType<typeof readPondEnv>>;
+    try {
+      current = await readPondEnv(io.pathEnv, pond);
+    } catch (error) {
+      if (error instanceof PathError) {
+        io.err(`pond env: ${error.message}\n`);
+        return 2;
+      }
+      throw error;
+    }
+    if (current === null || current.entries.length === 0) {
+      io.err(`pond ${goQuote(pond)} is not connected (no live forwards in its env file); connect it with \`pond connect ${pond}\` or in Pond Desktop\n`);
+      return 1;
+    }
+    io.out(renderExports(current.entries, format).text);
+    return 0;
+  },
+};

@@ -1,0 +1,33 @@
+/** The real process as a CliIO: stdio, environment, signals. */
+import readline from 'node:readline';
+import { processPathEnv } from '../engine/paths';
+import type { CliIO } from './types';
+
+export function processIO(): CliIO {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.once(signal, stop);
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    env: process.env,
+    pathEnv: processPathEnv(),
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdin.isTTY),
+    readLine: (prompt) =>
+      new Promise((resolve) => {
+        const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+        let answered = false;
+        rl.question(prompt, (answer) => {
+          answered = true;
+          rl.close();
+          resolve(answer);
+        });
+        rl.once('close', () => {
+          if (!answered) resolve(null);
+        });
+      }),
+    signal: controller.signal,
+  };
+}

@@ -1,0 +1,72 @@
+/** An in-memory CliIO for running commands in tests. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import { claimText } from '../../engine/testing/claims-fixtures';
+import { claimsDir } from '../../engine/paths';
+import type { CliIO } from '../types';
+
+export interface TestIO extends CliIO {
+  stdout(): string;
+  stderr(): string;
+  /** Aborts `signal`, as Ctrl-C would. */
+  interrupt(): void;
+  /** The temp root holding HOME, XDG_CONFIG_HOME and XDG_STATE_HOME. */
+  root: string;
+}
+
+export interface TestIOOptions {
+  env?: Record<string, string | undefined>;
+  isTTY?: boolean;
+  /** Answers given to `readLine`, in order; null once exhausted. */
+  answers?: string[];
+  root?: string;
+}
+
+export function testIO(options: TestIOOptions = {}): TestIO {
+  const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pond-cli-'));
+  const env: Record<string, string | undefined> = {
+    HOME: path.join(root, 'home'),
+    XDG_CONFIG_HOME: path.join(root, 'config'),
+    XDG_STATE_HOME: path.join(root, 'state'),
+    PATH: process.env.PATH,
+    ...options.env,
+  };
+  let out = '';
+  let err = '';
+  const answers = [...(options.answers ?? [])];
+  const controller = new AbortController();
+  return {
+    root,
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+    stdout: () => out,
+    stderr: () => err,
+    env,
+    pathEnv: { platform: 'linux', env, home: env.HOME ?? '' },
+    cwd: root,
+    isTTY: options.isTTY ?? false,
+    readLine: async (prompt) => {
+      err += prompt;
+      return answers.shift() ?? null;
+    },
+    signal: controller.signal,
+    interrupt: () => controller.abort(),
+  };
+}
+
+/** A test IO whose temp root is removed when the current test finishes. */
+export function scopedTestIO(options: TestIOOptions = {}): TestIO {
+  const io = testIO(options);
+  onTestFinished(() => fs.rmSync(io.root, { recursive: true, force: true }));
+  return io;
+}
+
+/** Writes claim files where crabbox keeps them for this IO's environment; returns the directory. */
+export function writeClaims(io: TestIO, claims: Array<Record<string, unknown> & { leaseID: string }>): string {
+  const dir = claimsDir(io.pathEnv);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const c of claims) fs.writeFileSync(path.join(dir, `${c.leaseID}.json`), claimText(c));
+  return dir;
+}

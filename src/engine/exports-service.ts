@@ -1,0 +1,130 @@
+/**
+ * The app's side of the env/hosts files: the mesh reports every change of a pond's ready
+ * forwards here (`apply`), this keeps the files equal to them, and answers the UI's
+ * "copy line" / "copy all" with the exports rendered in the format asked for.
+ */
+import { PondError } from '../lib/errors';
+import {
+  exportEntries,
+  pondFilePaths,
+  PondFilesWriter,
+  readPondEnv,
+  renderExportLine,
+  renderExports,
+  type ExportEntry,
+  type ExportFormat,
+} from './exports';
+import type { ForwardSpec } from './mesh/types';
+import { normalizePondName } from '../lib/names';
+import type { PathEnv } from './paths';
+
+/** What the mesh reports (MeshManager's `onForwardsChanged`). */
+export interface LiveForwardsChange {
+  pond: string;
+  /** Ready forwards in table order. */
+  forwards: ForwardSpec[];
+  /** False once nothing of the pond is connected any more. */
+  connected: boolean;
+}
+
+/**
+ * Where the exports came from: this app's mesh, an env file another process keeps
+ * (`pond connect` in a terminal, or crabbox), or nowhere (the pond is not connected).
+ */
+export type ExportsSource = 'mesh' | 'env-file' | 'none';
+
+export interface ExportsView {
+  pond: string;
+  format: ExportFormat;
+  source: ExportsSource;
+  /** `''` when HOME is unset. */
+  envPath: string;
+  text: string;
+  lines: Array<{ name: string; value: string; line: string }>;
+  /** Something the user should know: the files cannot be written, the env file is unreadable … */
+  problem?: string;
+}
+
+export interface ExportsServiceDeps {
+  pathEnv: PathEnv;
+  log(message: string): void;
+  /** Called after a pond's exports changed (its files were rewritten or removed). */
+  onChange?(pond: string): void;
+}
+
+export class ExportsService {
+  private readonly live = new Map<string, ForwardSpec[]>();
+  private readonly writers = new Map<string, PondFilesWriter>();
+  private readonly problems = new Map<string, string>();
+
+  constructor(private readonly deps: ExportsServiceDeps) {}
+
+  /** Records the pond's ready forwards and brings its files in line. Never rejects. */
+  async apply(change: LiveForwardsChange): Promise<void> {
+    const { pond } = change;
+    if (change.connected) this.live.set(pond, [...change.forwards]);
+    else this.live.delete(pond);
+    try {
+      const writer = this.writerFor(pond);
+      if (change.connected) await writer.update(change.forwards);
+      else await writer.clear();
+      this.problems.delete(pond);
+    } catch (error) {
+      const message = `the env and hosts files of pond "${pond}" cannot be updated: ${(error as Error).message}`;
+      this.problems.set(pond, message);
+      this.deps.log(message);
+    } finally {
+      this.deps.onChange?.(pond);
+    }
+  }
+
+  /** Removes the files of every pond this app connected (app shutting down). */
+  async removeAll(): Promise<void> {
+    const ponds = [...new Set([...this.live.keys(), ...this.writers.keys()])];
+    await Promise.all(ponds.map((pond) => this.apply({ pond, forwards: [], connected: false })));
+  }
+
+  async get(rawPond: string, format: ExportFormat): Promise<ExportsView> {
+    const pond = normalizePondName(rawPond);
+    if (pond === '') throw new PondError('INVALID_INPUT', `pond ${JSON.stringify(rawPond)} must contain at least one letter or digit`);
+    let envPath = '';
+    let problem = this.problems.get(pond);
+    try {
+      envPath = pondFilePaths(this.deps.pathEnv, pond).envPath;
+    } catch (error) {
+      problem ??= (error as Error).message;
+    }
+    const live = this.live.get(pond);
+    if (live) return this.view(pond, format, 'mesh', envPath, exportEntries(live), problem);
+    if (envPath === '') return this.view(pond, format, 'none', envPath, [], problem);
+    try {
+      const file = await readPondEnv(this.deps.pathEnv, pond);
+      if (file === null || file.entries.length === 0) return this.view(pond, format, 'none', envPath, [], problem);
+      return this.view(pond, format, 'env-file', envPath, file.entries, problem);
+    } catch (error) {
+      return this.view(pond, format, 'none', envPath, [], (error as Error).message);
+    }
+  }
+
+  private view(pond: string, format: ExportFormat, source: ExportsSource, envPath: string, entries: ExportEntry[], problem?: string): ExportsView {
+    const view: ExportsView = {
+      pond,
+      format,
+      source,
+      envPath,
+      text: renderExports(entries, format).text,
+      lines: entries.map((e) => ({ name: e.name, value: e.value, line: renderExportLine(e, format) })),
+    };
+    if (problem !== undefined) view.problem = problem;
+    return view;
+  }
+
+  private writerFor(pond: string): PondFilesWriter {
+    let writer = this.writers.get(pond);
+    if (!writer) {
+      writer = new PondFilesWriter(this.deps.pathEnv, pond);
+      this.writers.set(pond, writer);
+    }
+    return writer;
+  }
+}

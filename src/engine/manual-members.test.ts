@@ -1,0 +1,185 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PondError } from '../lib/errors';
+import { ManualMembers, openManualMembers, readOnlyManualSource, validateManualMember, type ManualMemberInput } from './manual-members';
+import { appDataDir, type PathEnv } from './paths';
+import { openConfBackend, SettingsStore } from './settings-store';
+
+let root: string;
+let pathEnv: PathEnv;
+
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-manual-'));
+  const env = { HOME: path.join(root, 'home'), XDG_CONFIG_HOME: path.join(root, 'config') };
+  pathEnv = { platform: 'linux', env, home: env.HOME };
+  fs.mkdirSync(path.join(root, 'home', '.ssh'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'home', '.ssh', 'id_ed25519'), 'key');
+});
+
+afterEach(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const base: ManualMemberInput = { pond: 'Alpha Pond', slug: 'DB', host: 'db.lan', user: 'ops' };
+
+function members(ids = ['man_a', 'man_b', 'man_c', 'man_d']): ManualMembers {
+  let n = 0;
+  const store = new SettingsStore(openConfBackend(path.join(root, 'settings')));
+  return new ManualMembers(store, {
+    now: () => new Date('2026-06-10T12:00:00Z'),
+    newId: () => ids[n++] ?? `man_${n}`,
+    home: path.join(root, 'home'),
+    fileExists: (f) => fs.existsSync(f),
+  });
+}
+
+describe('validateManualMember', () => {
+  it('normalizes names, defaults the port to 22 and the key to the agent', () => {
+    expect(validateManualMember(base)).toEqual({
+      ok: true,
+      value: { pond: 'alpha-pond', slug: 'db', host: 'db.lan', port: 22, user: 'ops', ports: [] },
+    });
+  });
+
+  it('accepts IPv6 (brackets dropped), a string port, ~/ keys and crabbox-style --expose values', () => {
+    const result = validateManualMember(
+      { ...base, host: '[fd00::5]', port: ' 2222 ', identityFile: '~/.ssh/id_ed25519', expose: ['8080,9090', '80'] },
+      { home: path.join(root, 'home'), fileExists: fs.existsSync },
+    );
+    expect(result).toEqual({
+      ok: true,
+      value: { pond: 'alpha-pond', slug: 'db', host: 'fd00::5', port: 2222, user: 'ops', identityFile: path.join(root, 'home', '.ssh', 'id_ed25519'), ports: [80, 8080, 9090] },
+    });
+  });
+
+  it('names every bad field, using crabbox messages for pond, slug and expose', () => {
+    const result = validateManualMember({ pond: '!!', slug: 'x'.repeat(42), host: 'bad host', port: '70000', user: '-oProxyCommand=x', identityFile: 'relative/key', expose: ['80 90'] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      { field: 'pond', message: '--pond must contain at least one letter or digit' },
+      { field: 'slug', message: '--slug must be 41 characters or fewer after normalization' },
+      { field: 'host', message: expect.stringContaining('host "bad host" must be a host name or IP address') },
+      { field: 'port', message: 'port "70000" must be a TCP port in 1..65535 (SSH is usually 22)' },
+      { field: 'user', message: expect.stringContaining('user "-oProxyCommand=x" must be a login name') },
+      { field: 'identityFile', message: expect.stringContaining('identityFile "relative/key" must be an absolute path') },
+      { field: 'expose', message: '--expose "80 90" must be a TCP port in 1..65535' },
+    ]);
+  });
+
+  const refusals: [Partial<ManualMemberInput>, string, string][] = [
+    [{ pond: '' }, 'pond', '--pond is required'],
+    [{ slug: ' ' }, 'slug', '--slug is required'],
+    [{ host: '' }, 'host', 'host is required'],
+    [{ host: 'ops@db' }, 'host', 'put the login name in user'],
+    [{ host: '-oProxyCommand=x' }, 'host', 'must be a host name'],
+    [{ user: '' }, 'user', 'user is required'],
+    [{ port: 0 }, 'port', 'must be a TCP port'],
+    [{ port: '22x' }, 'port', 'must be a TCP port'],
+    [{ expose: [''] }, 'expose', '--expose value must not be empty'],
+    [{ expose: Array.from({ length: 11 }, (_, i) => String(i + 1)) }, 'expose', '--expose accepts at most 10 distinct ports per lease'],
+    [{ identityFile: '/nope/key' }, 'identityFile', 'does not exist'],
+  ];
+  it.each(refusals)('%j is refused on %s', (patch, field, text) => {
+    const result = validateManualMember({ ...base, ...patch }, { fileExists: fs.existsSync });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors.map((e) => e.field)).toEqual([field]);
+      expect(result.errors[0]?.message).toContain(text);
+    }
+  });
+});
+
+describe('ManualMembers over the settings file', () => {
+  it('adds, lists, edits and removes', () => {
+    const m = members();
+    const added = m.add({ ...base, expose: ['5432'] });
+    expect(added).toEqual({
+      ok: true,
+      member: { id: 'man_a', pond: 'alpha-pond', slug: 'db', host: 'db.lan', port: 22, user: 'ops', ports: [5432], addedAt: '2026-06-10T12:00:00.000Z' },
+    });
+    expect(m.list()).toHaveLength(1);
+
+    const edited = m.update('man_a', { port: 2200, identityFile: '~/.ssh/id_ed25519', expose: [] });
+    expect(edited.ok && edited.member).toMatchObject({ id: 'man_a', port: 2200, ports: [], identityFile: path.join(root, 'home', '.ssh', 'id_ed25519'), addedAt: '2026-06-10T12:00:00.000Z' });
+    const agent = m.update('man_a', { identityFile: '' });
+    expect(agent.ok && 'identityFile' in agent.member).toBe(false);
+
+    expect(m.find('man_a')?.slug).toBe('db');
+    expect(m.find('Alpha Pond/DB')?.id).toBe('man_a');
+    expect(m.find('alpha-pond/nope')).toBeUndefined();
+
+    expect(m.remove('man_a').id).toBe('man_a');
+    expect(m.list()).toEqual([]);
+  });
+
+  it('keeps the data in the settings file, readable by a second store (the CLI and the app)', () => {
+    members().add(base);
+    const again = new SettingsStore(openConfBackend(path.join(root, 'settings')));
+    expect(again.get('manualMembers').map((x) => x.slug)).toEqual(['db']);
+    const raw = JSON.parse(fs.readFileSync(path.join(root, 'settings', 'config.json'), 'utf8')) as { manualMembers: unknown[] };
+    expect(raw.manualMembers).toHaveLength(1);
+  });
+
+  it('refuses a duplicate pond + slug, on add and on edit, and keeps the list unchanged', () => {
+    const m = members();
+    m.add(base);
+    const dup = m.add({ ...base, pond: 'alpha-pond', slug: 'db', host: 'other' });
+    expect(dup).toEqual({
+      ok: false,
+      errors: [{ field: 'slug', message: 'pond "alpha-pond" already has a hand-added member "db" (ops@db.lan:22); choose another slug or edit that member' }],
+    });
+    m.add({ ...base, slug: 'web' });
+    const clash = m.update('man_b', { slug: 'DB' });
+    expect(clash.ok).toBe(false);
+    expect(m.list().map((x) => x.slug)).toEqual(['db', 'web']);
+    // The same slug in another pond is fine; editing a member without renaming it is fine.
+    expect(m.add({ ...base, pond: 'beta' }).ok).toBe(true);
+    expect(m.update('man_a', { host: 'db2.lan' }).ok).toBe(true);
+  });
+
+  it('does not store invalid input', () => {
+    const m = members();
+    expect(m.add({ ...base, host: '' }).ok).toBe(false);
+    expect(m.list()).toEqual([]);
+  });
+
+  it('says NOT_FOUND for an unknown id', () => {
+    const m = members();
+    expect(() => m.update('man_x', { host: 'a' })).toThrow(PondError);
+    const error = (() => {
+      try {
+        m.remove('man_x');
+      } catch (e) {
+        return e as PondError;
+      }
+      return undefined;
+    })();
+    expect(error?.code).toBe('NOT_FOUND');
+    expect(error?.message).toContain('man_x');
+  });
+
+  it('never reuses an id', () => {
+    const m = members(['man_a', 'man_a', 'man_b']);
+    expect(m.add(base).ok && m.list()[0]?.id).toBe('man_a');
+    const second = m.add({ ...base, slug: 'web' });
+    expect(second.ok && second.member.id).toBe('man_b');
+  });
+});
+
+describe('settings file location', () => {
+  it("the CLI opens the app's userData settings file", () => {
+    openManualMembers(pathEnv).add({ ...base, identityFile: '~/.ssh/id_ed25519' });
+    expect(fs.existsSync(path.join(appDataDir(pathEnv), 'config.json'))).toBe(true);
+    expect(appDataDir(pathEnv)).toBe(path.join(root, 'config', 'Pond Desktop'));
+    expect(readOnlyManualSource(pathEnv).list().map((m) => m.slug)).toEqual(['db']);
+  });
+
+  it('read-only listing does not create the settings file', () => {
+    const source = readOnlyManualSource(pathEnv);
+    expect(source.list()).toEqual([]);
+    expect(fs.existsSync(path.join(appDataDir(pathEnv), 'config.json'))).toBe(false);
+  });
+});

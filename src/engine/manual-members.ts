@@ -1,0 +1,271 @@
+/**
+ * Hand-added pond members: plain SSH hosts kept in Pond Desktop's settings file
+ * (`manualMembers`), which the desktop app and the CLI share. Input is validated field by
+ * field; pond and slug use crabbox's name rules and messages, exposed ports crabbox's
+ * `--expose` rules and messages, so a host added here behaves like a crabbox member.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PondError } from '../lib/errors';
+import { requestedExposedPorts } from './exposed-ports';
+import { normalizePondName, normalizeSlug, requestedPondName, requestedSlug } from '../lib/names';
+import { appDataDir, type PathEnv } from './paths';
+import type { ManualSource } from './ponds-directory';
+import { openConfBackend, SETTINGS_FILE_NAME, SettingsStore, type ManualMember, type Settings } from './settings-store';
+
+export const DEFAULT_SSH_PORT = 22;
+
+export type ManualField = 'pond' | 'slug' | 'host' | 'port' | 'user' | 'identityFile' | 'expose';
+
+export interface FieldError {
+  field: ManualField;
+  message: string;
+}
+
+/** What a user types; strings as they come from a form or the command line. */
+export interface ManualMemberInput {
+  pond: string;
+  slug: string;
+  host: string;
+  /** Blank or absent: 22. */
+  port?: number | string;
+  user: string;
+  /** Blank or absent: use the SSH agent. */
+  identityFile?: string;
+  /** `--expose` values; each may hold a comma-separated list. */
+  expose?: string[];
+}
+
+/** An edit: absent fields are kept; `identityFile: ''` switches to the SSH agent. */
+export type ManualMemberPatch = Partial<ManualMemberInput>;
+
+export type ManualResult = { ok: true; member: ManualMember } | { ok: false; errors: FieldError[] };
+
+/** The part of SettingsStore this needs. */
+export interface ManualStore {
+  get(key: 'manualMembers'): Settings['manualMembers'];
+  set(key: 'manualMembers', value: Settings['manualMembers']): void;
+}
+
+export interface ManualDeps {
+  now?: () => Date;
+  newId?: () => string;
+  /** For `~/` in identity file paths. */
+  home?: string;
+  /** Whether an identity file exists; omit to skip the check. */
+  fileExists?: (file: string) => boolean;
+}
+
+export function newManualId(): string {
+  return `man_${randomBytes(6).toString('hex')}`;
+}
+
+/** Host names, IPv4 and IPv6 literals; nothing an ssh command line could read as an option. */
+const HOST_RE = /^[A-Za-z0-9_.:%-]+$/;
+/** POSIX login names, plus `@` and `\` for directory accounts (user@corp, CORP\user). */
+const USER_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@\\$-]*$/;
+
+function validateHost(raw: string): { host: string } | { error: string } {
+  let host = raw.trim();
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host === '') return { error: 'host is required: the name or IP address of the SSH server, e.g. build-1.example.com or 10.0.0.5' };
+  if (host.includes('@')) return { error: `host ${JSON.stringify(raw)} contains "@"; put the login name in user and only the address in host` };
+  if (!HOST_RE.test(host) || host.startsWith('-') || host.length > 253) {
+    return { error: `host ${JSON.stringify(raw)} must be a host name or IP address (letters, digits, ".", "-", ":"), e.g. build-1.example.com or 10.0.0.5` };
+  }
+  return { host };
+}
+
+function validatePort(raw: number | string | undefined): { port: number } | { error: string } {
+  if (raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return { port: DEFAULT_SSH_PORT };
+  const text = String(raw).trim();
+  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 65535) return { error: `port ${JSON.stringify(text)} must be a TCP port in 1..65535 (SSH is usually 22)` };
+  return { port: n };
+}
+
+function validateUser(raw: string): { user: string } | { error: string } {
+  const user = raw.trim();
+  if (user === '') return { error: 'user is required: the login name on the host' };
+  if (!USER_RE.test(user) || user.length > 64) {
+    return { error: `user ${JSON.stringify(raw)} must be a login name (letters, digits, ".", "_", "-", "@", "\\"), without spaces, not starting with "-"` };
+  }
+  return { user };
+}
+
+function validateIdentityFile(raw: string | undefined, deps: ManualDeps): { identityFile?: string } | { error: string } {
+  const text = (raw ?? '').trim();
+  if (text === '') return {};
+  let file = text;
+  if (file === '~' || file.startsWith('~/') || file.startsWith('~\\')) {
+    if (!deps.home) return { error: `identityFile ${JSON.stringify(text)} starts with "~" but the home directory is unknown; give an absolute path` };
+    file = path.join(deps.home, file.slice(1));
+  }
+  if (!path.isAbsolute(file)) {
+    return { error: `identityFile ${JSON.stringify(text)} must be an absolute path to a private key (or leave it empty to use the SSH agent)` };
+  }
+  if (deps.fileExists && !deps.fileExists(file)) {
+    return { error: `identityFile ${file} does not exist; give the path of a private key, or leave it empty to use the SSH agent` };
+  }
+  return { identityFile: file };
+}
+
+type Validated = Omit<ManualMember, 'id' | 'addedAt'>;
+
+/** Checks every field and reports every bad one, each message naming its field. */
+export function validateManualMember(input: ManualMemberInput, deps: ManualDeps = {}): { ok: true; value: Validated } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const pond = requestedPondName(input.pond ?? '');
+  if (!pond.ok) errors.push({ field: 'pond', message: pond.error });
+  else if (pond.name === '') errors.push({ field: 'pond', message: '--pond is required' });
+  const slug = requestedSlug(input.slug ?? '');
+  if (!slug.ok) errors.push({ field: 'slug', message: slug.error });
+  else if (slug.name === '') errors.push({ field: 'slug', message: '--slug is required: the member name shown in the pond, e.g. web' });
+  const host = validateHost(input.host ?? '');
+  if ('error' in host) errors.push({ field: 'host', message: host.error });
+  const port = validatePort(input.port);
+  if ('error' in port) errors.push({ field: 'port', message: port.error });
+  const user = validateUser(input.user ?? '');
+  if ('error' in user) errors.push({ field: 'user', message: user.error });
+  const identity = validateIdentityFile(input.identityFile, deps);
+  if ('error' in identity) errors.push({ field: 'identityFile', message: identity.error });
+  const ports = requestedExposedPorts(input.expose ?? []);
+  if (!ports.ok) errors.push({ field: 'expose', message: ports.error });
+  if (errors.length > 0 || !pond.ok || !slug.ok || 'error' in host || 'error' in port || 'error' in user || 'error' in identity || !ports.ok) {
+    return { ok: false, errors };
+  }
+  const value: Validated = { pond: pond.name, slug: slug.name, host: host.host, port: port.port, user: user.user, ports: ports.ports };
+  if (identity.identityFile !== undefined) value.identityFile = identity.identityFile;
+  return { ok: true, value };
+}
+
+/** The fields of a stored member as input again, so an edit can start from it. */
+export function inputOf(member: ManualMember): ManualMemberInput {
+  const input: ManualMemberInput = {
+    pond: member.pond,
+    slug: member.slug,
+    host: member.host,
+    port: member.port,
+    user: member.user,
+    expose: member.ports.length > 0 ? [member.ports.join(',')] : [],
+  };
+  if (member.identityFile !== undefined) input.identityFile = member.identityFile;
+  return input;
+}
+
+export class ManualMembers {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+
+  constructor(
+    private readonly store: ManualStore,
+    private readonly deps: ManualDeps = {},
+  ) {
+    this.now = deps.now ?? (() => new Date());
+    this.newId = deps.newId ?? newManualId;
+  }
+
+  list(): ManualMember[] {
+    return this.store.get('manualMembers');
+  }
+
+  /** By id, or by `pond/slug` (names normalized). */
+  find(ref: string): ManualMember | undefined {
+    const members = this.list();
+    const byId = members.find((m) => m.id === ref.trim());
+    if (byId) return byId;
+    const slash = ref.indexOf('/');
+    if (slash < 0) return undefined;
+    const pond = normalizePondName(ref.slice(0, slash));
+    const slug = normalizeSlug(ref.slice(slash + 1));
+    return members.find((m) => m.pond === pond && m.slug === slug);
+  }
+
+  add(input: ManualMemberInput): ManualResult {
+    const checked = validateManualMember(input, this.deps);
+    if (!checked.ok) return checked;
+    const members = this.list();
+    const duplicate = this.duplicateError(members, checked.value);
+    if (duplicate) return { ok: false, errors: [duplicate] };
+    const member: ManualMember = { id: this.uniqueId(members), ...checked.value, addedAt: this.now().toISOString() };
+    this.store.set('manualMembers', [...members, member]);
+    return { ok: true, member };
+  }
+
+  update(id: string, patch: ManualMemberPatch): ManualResult {
+    const members = this.list();
+    const existing = members.find((m) => m.id === id);
+    if (!existing) throw notFound(id);
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const checked = validateManualMember({ ...inputOf(existing), ...defined }, this.deps);
+    if (!checked.ok) return checked;
+    const duplicate = this.duplicateError(members.filter((m) => m.id !== id), checked.value);
+    if (duplicate) return { ok: false, errors: [duplicate] };
+    const member: ManualMember = { id, ...checked.value, addedAt: existing.addedAt };
+    this.store.set('manualMembers', members.map((m) => (m.id === id ? member : m)));
+    return { ok: true, member };
+  }
+
+  remove(id: string): ManualMember {
+    const members = this.list();
+    const existing = members.find((m) => m.id === id);
+    if (!existing) throw notFound(id);
+    this.store.set('manualMembers', members.filter((m) => m.id !== id));
+    return existing;
+  }
+
+  private duplicateError(others: readonly ManualMember[], value: Validated): FieldError | undefined {
+    const clash = others.find((m) => m.pond === value.pond && m.slug === value.slug);
+    if (!clash) return undefined;
+    return {
+      field: 'slug',
+      message: `pond ${JSON.stringify(value.pond)} already has a hand-added member ${JSON.stringify(value.slug)} (${clash.user}@${clash.host}:${clash.port}); choose another slug or edit that member`,
+    };
+  }
+
+  private uniqueId(members: readonly ManualMember[]): string {
+    for (;;) {
+      const id = this.newId();
+      if (!members.some((m) => m.id === id)) return id;
+    }
+  }
+}
+
+function notFound(id: string): PondError {
+  return new PondError('NOT_FOUND', `no hand-added host with id ${JSON.stringify(id)}; list them with \`pond hosts list\``);
+}
+
+export function nodeFileExists(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** One line describing how the member is reached, for CLI output. */
+export function describeManualMember(m: ManualMember): string {
+  const key = m.identityFile ? `key ${m.identityFile}` : 'ssh-agent';
+  const ports = m.ports.length > 0 ? `ports ${m.ports.join(',')}` : 'no exposed ports';
+  return `${m.pond}/${m.slug}\t${m.id}\tssh://${m.user}@${m.host}:${m.port}\t${key}\t${ports}`;
+}
+
+/** The settings file the desktop app uses, opened for the CLI (created if missing). */
+export function openManualMembers(pathEnv: PathEnv): ManualMembers {
+  const store = new SettingsStore(openConfBackend(appDataDir(pathEnv)));
+  return new ManualMembers(store, { home: pathEnv.env.HOME || pathEnv.home, fileExists: nodeFileExists });
+}
+
+/**
+ * Hand-added hosts for read-only commands: when the app has never written its settings
+ * file there are none, and listing must not create the file.
+ */
+export function readOnlyManualSource(pathEnv: PathEnv): ManualSource {
+  const dir = appDataDir(pathEnv);
+  const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
+  return {
+    file,
+    list: () => (fs.existsSync(file) ? new SettingsStore(openConfBackend(dir)).get('manualMembers') : []),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Pond Desktop's settings file (`<userData>/config.json`). The desktop app opens it
+ * through electron-store (electron/settings.ts); the CLI, web host and tests open the
+ * same file with `conf`, which electron-store wraps. Values are zod-checked on read so a
+ * hand-edited file yields a clear error naming the key instead of a crash.
+ */
+import Conf from 'conf';
+import { z } from 'zod';
+import { PondError } from '../lib/errors';
+
+export const SETTINGS_FILE_NAME = 'config';
+export const SETTINGS_VERSION = 1;
+
+export const manualMemberSchema = z.object({
+  id: z.string().min(1),
+  pond: z.string().min(1),
+  slug: z.string().min(1),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  user: z.string().min(1),
+  /** Private key file; absent means ssh-agent (`SSH_AUTH_SOCK`). */
+  identityFile: z.string().optional(),
+  ports: z.array(z.number().int().min(1).max(65535)),
+  addedAt: z.string(),
+});
+export type ManualMember = z.infer<typeof manualMemberSchema>;
+
+export const settingsSchema = z.object({
+  version: z.number().int(),
+  manualMembers: z.array(manualMemberSchema),
+  /** Last local port per `<pond>/<member>/<remotePort>`, so forwards keep their ports. */
+  forwardPorts: z.record(z.string(), z.number().int().min(1).max(65535)),
+  /** Path of the `crabbox` binary; empty means "find it on PATH". */
+  crabboxPath: z.string(),
+  /** Provider credentials, encrypted with Electron's safeStorage (base64). */
+  secrets: z.record(z.string(), z.string()),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsKey = keyof Settings;
+
+export const DEFAULT_SETTINGS: Settings = {
+  version: SETTINGS_VERSION,
+  manualMembers: [],
+  forwardPorts: {},
+  crabboxPath: '',
+  secrets: {},
+};
+
+/** The part of conf / electron-store the engine uses. */
+export interface SettingsBackend {
+  readonly path: string;
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+export function confOptions(cwd?: string) {
+  return {
+    configName: SETTINGS_FILE_NAME,
+    projectName: 'pond-desktop',
+    projectVersion: String(SETTINGS_VERSION),
+    defaults: DEFAULT_SETTINGS,
+    ...(cwd ? { cwd } : {}),
+  };
+}
+
+/** Opens the settings file with `conf` in an explicit directory (CLI, host, tests). */
+export function openConfBackend(dir: string): SettingsBackend {
+  try {
+    return new Conf<Settings>(confOptions(dir)) as unknown as SettingsBackend;
+  } catch (error) {
+    throw new PondError(
+      'UNAVAILABLE',
+      `settings file ${dir}/${SETTINGS_FILE_NAME}.json cannot be read (${(error as Error).message}); fix or move it aside`,
+    );
+  }
+}
+
+export class SettingsStore {
+  constructor(private readonly backend: SettingsBackend) {}
+
+  get path(): string {
+    return this.backend.path;
+  }
+
+  get<K extends SettingsKey>(key: K): Settings[K] {
+    const raw = this.backend.get(key) ?? DEFAULT_SETTINGS[key];
+    const parsed = settingsSchema.shape[key].safeParse(raw);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const where = [key, ...(first?.path ?? [])].join('.');
+      throw new PondError('INVALID_INPUT', `settings file ${this.path}: ${where}: ${first?.message ?? 'invalid value'}`);
+    }
+    return parsed.data as Settings[K];
+  }
+
+  set<K extends SettingsKey>(key: K, value: Settings[K]): void {
+    this.backend.set(key, settingsSchema.shape[key].parse(value));
+  }
+}

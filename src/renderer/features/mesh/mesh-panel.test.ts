@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { MeshForwardShape, MeshMemberShape } from '../../../contract/index';
+import { forwardBadge, formatBytes, hostKeyConfirmation, isConnected, mergeHealth, pondOf, pondSummary, sessionBadge, sessionText } from './mesh-panel';
+
+const forward = (fields: Partial<MeshForwardShape> = {}): MeshForwardShape =>
+  ({
+    state: 'ready',
+    pond: 'alpha',
+    member: 'web',
+    leaseID: 'cbx_1',
+    remotePort: 8080,
+    localPort: 51820,
+    activeConnections: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    remote: 'open',
+    lastError: null,
+    moved: null,
+    ...fields,
+  }) as MeshForwardShape;
+
+const member = (name: string, session: MeshMemberShape['session'], forwards: MeshForwardShape[] = [forward({ member: name })]): MeshMemberShape => ({
+  pond: 'alpha',
+  member: name,
+  leaseID: `cbx_${name}`,
+  provider: 'hetzner',
+  target: { host: '10.0.0.5', port: 2222, user: 'crabbox' },
+  session,
+  forwards,
+});
+
+const ready = { state: 'ready', port: 2222, since: 0 } as const;
+
+describe('mergeHealth', () => {
+  it('replaces the member by name and keeps members sorted', () => {
+    const start = mergeHealth(undefined, member('web', ready));
+    const both = mergeHealth(start, member('api', ready));
+    expect(both.members.map((m) => m.member)).toEqual(['api', 'web']);
+    const updated = mergeHealth(both, member('web', { state: 'stopped' }, []));
+    expect(updated.members.map((m) => [m.member, m.session.state])).toEqual([
+      ['api', 'ready'],
+      ['web', 'stopped'],
+    ]);
+  });
+
+  it('finds a pond in a status answer and tells connected from disconnected', () => {
+    const pond = pondOf({ ponds: [{ pond: 'alpha', members: [member('web', ready)] }] }, 'alpha');
+    expect(isConnected(pond)).toBe(true);
+    expect(pondOf(undefined, 'beta')).toEqual({ pond: 'beta', members: [] });
+    expect(isConnected({ pond: 'alpha', members: [member('web', { state: 'stopped' }, [forward({ state: 'stopped' })])] })).toBe(false);
+  });
+});
+
+describe('words', () => {
+  it('explains every session state with what happens next', () => {
+    expect(sessionText({ state: 'connecting', attempt: 1, retryAt: null, lastError: null }, 0)).toBe('Connecting…');
+    expect(sessionText({ state: 'connecting', attempt: 3, retryAt: 5_000, lastError: 'connection refused' }, 1_000)).toBe(
+      'Attempt 3 failed: connection refused. Next attempt in 4 s.',
+    );
+    expect(sessionText({ state: 'reconnecting', attempt: 2, retryAt: 2_500, lastError: 'connection reset' }, 1_000)).toBe(
+      'Connection lost: connection reset. Local ports stay open; next attempt in 2 s.',
+    );
+    expect(sessionText(ready, 0)).toBe('Connected on SSH port 2222.');
+    expect(sessionText({ state: 'stopped' }, 0)).toBe('Disconnected.');
+    expect(sessionBadge({ state: 'failed', reason: 'host-key-changed', lastError: 'x', hostKey: null })).toBe('host key changed');
+    expect(sessionBadge({ state: 'failed', reason: 'retries-exhausted', lastError: 'x', hostKey: null })).toBe('gave up after 10 attempts in a row');
+  });
+
+  it('never shows a closed remote port as up', () => {
+    expect(forwardBadge(forward({ remote: 'closed' }))).toEqual({ text: 'remote port closed', tone: 'warn' });
+    expect(forwardBadge(forward())).toEqual({ text: 'ready', tone: 'ready' });
+    expect(forwardBadge(forward({ state: 'failed', reason: 'port-unavailable' } as Partial<MeshForwardShape>))).toEqual({ text: 'no local port', tone: 'failed' });
+    expect(forwardBadge(forward({ state: 'reconnecting', retryAt: null } as Partial<MeshForwardShape>))).toEqual({ text: 'reconnecting', tone: 'reconnecting' });
+  });
+
+  it('formats bytes and summarizes a pond', () => {
+    expect([0, 1536, 12 * 1024 * 1024, 3.25 * 1024 ** 3].map(formatBytes)).toEqual(['0 B', '1.5 KiB', '12 MiB', '3.3 GiB']);
+    const pond = {
+      pond: 'alpha',
+      members: [member('web', ready), member('api', { state: 'failed', reason: 'retries-exhausted', lastError: 'x', hostKey: null }, [forward({ state: 'failed', reason: 'retries-exhausted' } as Partial<MeshForwardShape>)])],
+    };
+    expect(pondSummary(pond)).toBe('1 of 2 forwards up, 1 member failed');
+  });
+
+  it('spells out the host key being trusted', () => {
+    const text = hostKeyConfirmation('web', {
+      host: '10.0.0.5',
+      port: 2222,
+      knownHostsPath: '/home/u/.ssh/known_hosts',
+      knownFingerprints: ['SHA256:old'],
+      presentedFingerprint: 'SHA256:new',
+      presentedType: 'ssh-ed25519',
+    });
+    expect(text).toBe(
+      'Remove the recorded key of 10.0.0.5:2222 from /home/u/.ssh/known_hosts and trust SHA256:new for web? Only do this if you know the machine was re-created or re-keyed.',
+    );
+  });
+});
