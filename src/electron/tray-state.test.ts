@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelOutput } from '../contract/index';
-import { pondConnection, trayStateFrom } from './tray-state';
+import { trayStateFrom } from './tray-state';
 
 type MeshPond = ChannelOutput<'mesh:status'>['ponds'][number];
 type Member = MeshPond['members'][number];
@@ -33,35 +33,8 @@ const member = (session: Session, forwards: Member['forwards']): Member => ({
 });
 
 const ready: Session = { state: 'ready', port: 22, since: 0 };
-const failed: Session = { state: 'failed', reason: 'retries-exhausted', lastError: 'refused', hostKey: null };
-const reconnecting: Session = { state: 'reconnecting', attempt: 2, retryAt: null, lastError: 'reset' };
 
 describe('tray state', () => {
-  it('is disconnected when the mesh holds nothing for the pond or every member is stopped', () => {
-    expect(pondConnection(undefined)).toEqual({ connection: 'disconnected', forwardsReady: 0, forwardsTotal: 0 });
-    expect(pondConnection({ pond: 'p', members: [member({ state: 'stopped' }, [forward('ready')])] }).connection).toBe('disconnected');
-  });
-
-  it('is connected only when every active member is ready and no remote port is closed', () => {
-    expect(pondConnection({ pond: 'p', members: [member(ready, [forward('ready'), forward('ready')])] })).toEqual({
-      connection: 'connected',
-      forwardsReady: 2,
-      forwardsTotal: 2,
-    });
-    expect(pondConnection({ pond: 'p', members: [member(ready, [forward('ready', 'closed')])] }).connection).toBe('degraded');
-  });
-
-  it('is degraded when some members are up and others failed or reconnecting; failed when all failed', () => {
-    expect(pondConnection({ pond: 'p', members: [member(ready, [forward('ready')]), member(failed, [])] }).connection).toBe('degraded');
-    expect(pondConnection({ pond: 'p', members: [member(ready, []), member(reconnecting, [forward('connecting')])] })).toEqual({
-      connection: 'degraded',
-      forwardsReady: 0,
-      forwardsTotal: 1,
-    });
-    expect(pondConnection({ pond: 'p', members: [member(failed, []), member(failed, [])] }).connection).toBe('failed');
-    expect(pondConnection({ pond: 'p', members: [member(reconnecting, [])] }).connection).toBe('connecting');
-  });
-
   it('lists every pond with its member count and surfaces claim problems', () => {
     const overview = {
       revision: 1,
@@ -76,7 +49,7 @@ describe('tray state', () => {
     } as ChannelOutput<'ponds:list'>;
     const state = trayStateFrom(overview, { ponds: [{ pond: 'beta', members: [member(ready, [forward('ready')])] }] });
     expect(state.ponds).toEqual([
-      { name: 'alpha', members: 3, connection: 'disconnected', forwardsReady: 0, forwardsTotal: 0 },
+      { name: 'alpha', members: 3, connection: 'not-connected', forwardsReady: 0, forwardsTotal: 0 },
       { name: 'beta', members: 1, connection: 'connected', forwardsReady: 1, forwardsTotal: 1 },
     ]);
     expect(state.problem).toBe('1 claim file(s) have problems — open Pond Desktop');

@@ -2,28 +2,12 @@
  * Builds the tray's state from the same API the window uses (`ponds:list` and
  * `mesh:status`), so the tray never shows anything the window would not.
  */
-import type { ChannelOutput } from '../contract/index';
+import { pondConnection, type ChannelOutput } from '../contract/index';
 import type { Handlers } from '../api/dispatch';
-import type { PondConnection, TrayPond, TrayState } from './tray';
+import type { TrayState } from './tray';
 
 type Overview = ChannelOutput<'ponds:list'>;
 type MeshStatus = ChannelOutput<'mesh:status'>;
-type MeshPond = MeshStatus['ponds'][number];
-
-/** One word for a pond's connection: stopped members do not count, the worst active one does. */
-export function pondConnection(mesh: MeshPond | undefined): Pick<TrayPond, 'connection' | 'forwardsReady' | 'forwardsTotal'> {
-  const active = (mesh?.members ?? []).filter((m) => m.session.state !== 'stopped');
-  const forwards = active.flatMap((m) => m.forwards);
-  const forwardsReady = forwards.filter((f) => f.state === 'ready').length;
-  const states = active.map((m) => m.session.state);
-  let connection: PondConnection;
-  if (active.length === 0) connection = 'disconnected';
-  else if (states.every((s) => s === 'failed')) connection = 'failed';
-  else if (states.every((s) => s === 'ready')) connection = forwards.some((f) => f.remote === 'closed') ? 'degraded' : 'connected';
-  else if (states.includes('ready') || states.includes('failed')) connection = 'degraded';
-  else connection = 'connecting';
-  return { connection, forwardsReady, forwardsTotal: forwards.length };
-}
 
 export function trayStateFrom(overview: Overview, mesh: MeshStatus): TrayState {
   const byPond = new Map(mesh.ponds.map((p) => [p.pond, p]));

@@ -4,7 +4,7 @@ import { toMenuOptions, trayActionCall, trayMenu, trayStatus, trayTooltip, type 
 const pond = (over: Partial<TrayPond>): TrayPond => ({
   name: 'pr-42',
   members: 3,
-  connection: 'disconnected',
+  connection: 'not-connected',
   forwardsReady: 0,
   forwardsTotal: 0,
   ...over,

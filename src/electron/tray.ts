@@ -4,8 +4,8 @@
  * is imported for types only; main.ts passes the real classes in.
  */
 import type { Menu as ElectronMenu, MenuItemConstructorOptions, NativeImage, Tray as ElectronTray } from 'electron';
+import type { PondConnection } from '../contract/index';
 
-export type PondConnection = 'disconnected' | 'connecting' | 'connected' | 'degraded' | 'failed';
 
 export interface TrayPond {
   name: string;
@@ -41,13 +41,13 @@ export type TrayStatus = 'idle' | 'ok' | 'degraded' | 'failed';
 export function trayStatus(state: TrayState): TrayStatus {
   const connections = state.ponds.map((p) => p.connection);
   if (connections.includes('failed')) return 'failed';
-  if (connections.includes('degraded') || connections.includes('connecting')) return 'degraded';
+  if (connections.includes('degraded') || connections.includes('connecting') || connections.includes('reconnecting')) return 'degraded';
   if (connections.includes('connected')) return 'ok';
   return 'idle';
 }
 
 export function trayTooltip(state: TrayState): string {
-  const connected = state.ponds.filter((p) => p.connection !== 'disconnected');
+  const connected = state.ponds.filter((p) => p.connection !== 'not-connected');
   if (state.problem) return `Pond Desktop — ${state.problem}`;
   if (connected.length === 0) return `Pond Desktop — ${state.ponds.length} pond(s), none connected`;
   const ready = connected.reduce((n, p) => n + p.forwardsReady, 0);
@@ -57,10 +57,12 @@ export function trayTooltip(state: TrayState): string {
 
 function pondLabel(pond: TrayPond): string {
   switch (pond.connection) {
-    case 'disconnected':
+    case 'not-connected':
       return `${pond.name} (${pond.members} members)`;
     case 'connecting':
       return `${pond.name} — connecting…`;
+    case 'reconnecting':
+      return `${pond.name} — reconnecting, ${pond.forwardsReady}/${pond.forwardsTotal} up`;
     case 'connected':
       return `${pond.name} — ${pond.forwardsReady}/${pond.forwardsTotal} forwards up`;
     case 'degraded':
@@ -76,7 +78,7 @@ export function trayMenu(state: TrayState): TrayItem[] {
   if (state.problem) items.push({ type: 'label', label: state.problem });
   if (state.ponds.length === 0 && !state.problem) items.push({ type: 'label', label: 'No ponds found' });
   for (const pond of state.ponds) {
-    const active = pond.connection !== 'disconnected';
+    const active = pond.connection !== 'not-connected';
     items.push({
       type: 'submenu',
       label: pondLabel(pond),
@@ -89,7 +91,7 @@ export function trayMenu(state: TrayState): TrayItem[] {
       ],
     });
   }
-  const anyActive = state.ponds.some((p) => p.connection !== 'disconnected');
+  const anyActive = state.ponds.some((p) => p.connection !== 'not-connected');
   items.push({ type: 'separator' });
   items.push({ type: 'action', label: 'Disconnect all', action: { kind: 'disconnectAll' }, enabled: anyActive });
   items.push({ type: 'action', label: 'Quit Pond Desktop', action: { kind: 'quit' }, enabled: true });

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { PondError } from '../../lib/errors';
 import { forwardTable, forwardTableJSON, planForwards, pondFilePaths, PondFilesWriter, renderEnvFile, type PondFilePaths } from '../../engine/exports';
 import { goQuote } from '../../lib/go-quote';
-import { describeSession, type MemberHealth, type PondHealth } from '../../engine/mesh/health';
+import { sessionLine } from '../../contract/index';
+import type { MemberHealth, PondHealth } from '../../engine/mesh/health';
 import { MeshManager, type ForwardsChange, type PassphraseRequest } from '../../engine/mesh/manager';
 import { inMemoryPortMemory, PortAllocator, settingsPortMemory, type BoundPort, type PortMemory } from '../../engine/mesh/port-allocator';
 import type { SessionTuning } from '../../engine/mesh/session';
@@ -69,7 +70,7 @@ class HealthReporter {
   constructor(private readonly io: CliIO) {}
 
   report(health: MemberHealth): void {
-    const line = `${health.member}: ${describeSession(health.session, Date.now())}`;
+    const line = `${health.member}: ${sessionLine(health.session, Date.now())}`;
     const first = !this.sessionLines.has(health.member);
     // A session is `stopped` until it starts; only a stop after that is news.
     if (!(first && health.session.state === 'stopped') && this.sessionLines.get(health.member) !== line) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSession, forwardLabel, forwardStateFor, type ForwardHealth, type SessionHealth } from './health';
+import { forwardLabel, forwardStateFor, type ForwardHealth, type SessionHealth } from './health';
 
 const base: Omit<ForwardHealth, 'state'> = {
   pond: 'alpha',
@@ -42,25 +42,6 @@ describe('forwardStateFor', () => {
     expect(forwardStateFor({ state: 'ready', port: 22, since: 0 }, 'stopped')).toEqual({ state: 'stopped' });
     expect(forwardStateFor({ state: 'ready', port: 22, since: 0 }, 'unbound')).toEqual({ state: 'connecting' });
     expect(forwardStateFor(changed, 'unbound')).toEqual({ state: 'failed', reason: 'host-key-changed' });
-  });
-});
-
-describe('describeSession', () => {
-  it('says what happens next, with a countdown', () => {
-    expect(describeSession({ state: 'reconnecting', attempt: 3, retryAt: 10_500, lastError: 'connection refused' }, 6_000)).toBe(
-      'reconnecting in 5 s (connection refused)',
-    );
-    expect(describeSession({ state: 'connecting', attempt: 1, retryAt: 3_000, lastError: 'connection refused' }, 1_000)).toBe(
-      'connecting (attempt 2 in 2 s; last error: connection refused)',
-    );
-    expect(describeSession({ state: 'ready', port: 2222, since: 0 }, 0)).toBe('connected on port 2222');
-    expect(describeSession({ state: 'stopped' }, 0)).toBe('disconnected');
-  });
-
-  it('spells out a changed host key with both fingerprints', () => {
-    expect(describeSession(changed, 0)).toBe(
-      'host key changed for 10.0.0.5:2222: known SHA256:old, presented SHA256:new; remove the old key to trust the new one',
-    );
   });
 });
 

@@ -102,32 +102,6 @@ export function forwardStateFor(session: SessionHealth, own: 'stopped' | 'unboun
   }
 }
 
-function seconds(ms: number): string {
-  return `${Math.max(0, Math.ceil(ms / 1000))} s`;
-}
-
-/** One line for a member's session, for the CLI and tooltips. */
-export function describeSession(session: SessionHealth, now: number): string {
-  switch (session.state) {
-    case 'connecting':
-      if (session.retryAt !== null && session.lastError) return `connecting (attempt ${session.attempt + 1} in ${seconds(session.retryAt - now)}; last error: ${session.lastError})`;
-      return 'connecting';
-    case 'ready':
-      return `connected on port ${session.port}`;
-    case 'reconnecting':
-      if (session.retryAt !== null) return `reconnecting in ${seconds(session.retryAt - now)} (${session.lastError})`;
-      return `reconnecting (${session.lastError})`;
-    case 'failed':
-      if (session.hostKey) {
-        const h = session.hostKey;
-        return `host key changed for ${h.host}:${h.port}: known ${h.knownFingerprints.join(', ')}, presented ${h.presentedFingerprint}; remove the old key to trust the new one`;
-      }
-      return `failed: ${session.lastError}`;
-    case 'stopped':
-      return 'disconnected';
-  }
-}
-
 /** One word or phrase for a forward, honest about a remote port nobody listens on. */
 export function forwardLabel(forward: ForwardHealth): string {
   switch (forward.state) {

@@ -4,7 +4,8 @@ import type { MeshMemberShape, MeshStatusShape } from '../../../contract/index';
 import { call, useEvent } from '../../api/client';
 import { ErrorBox } from '../../ui/ErrorBox';
 import type { ViewProps } from '../registry';
-import { mergeHealth, pondSummary } from './mesh-panel';
+import { pondSummary } from '../../../contract/index';
+import { mergeHealth } from './mesh-panel';
 
 /** Every pond this app has connected, with one button to disconnect them all. */
 export function ConnectionsView({ navigate }: ViewProps) {

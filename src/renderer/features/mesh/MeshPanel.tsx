@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
-import type { MeshForwardShape, MeshMemberShape, MeshPondShape } from '../../../contract/index';
+import { forwardBadge, sessionBadge, sessionText, type MeshForwardShape, type MeshMemberShape, type MeshPondShape } from '../../../contract/index';
 import { call, useEvent } from '../../api/client';
 import { CopyButton } from '../../ui/CopyButton';
 import { ErrorBox } from '../../ui/ErrorBox';
 import type { PondPanelProps } from '../registry';
-import { forwardBadge, formatBytes, hostKeyConfirmation, isConnected, mergeHealth, pondOf, sessionBadge, sessionText } from './mesh-panel';
+import { formatBytes, hostKeyConfirmation, isConnected, mergeHealth, pondOf } from './mesh-panel';
 import './mesh.css';
 
 type Verb = 'connect' | 'disconnect' | 'retry';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MeshForwardShape, MeshMemberShape } from '../../../contract/index';
-import { forwardBadge, formatBytes, hostKeyConfirmation, isConnected, mergeHealth, pondOf, pondSummary, sessionBadge, sessionText } from './mesh-panel';
+import { formatBytes, hostKeyConfirmation, isConnected, mergeHealth, pondOf } from './mesh-panel';
 
 const forward = (fields: Partial<MeshForwardShape> = {}): MeshForwardShape =>
   ({
@@ -52,34 +52,8 @@ describe('mergeHealth', () => {
 });
 
 describe('words', () => {
-  it('explains every session state with what happens next', () => {
-    expect(sessionText({ state: 'connecting', attempt: 1, retryAt: null, lastError: null }, 0)).toBe('Connecting…');
-    expect(sessionText({ state: 'connecting', attempt: 3, retryAt: 5_000, lastError: 'connection refused' }, 1_000)).toBe(
-      'Attempt 3 failed: connection refused. Next attempt in 4 s.',
-    );
-    expect(sessionText({ state: 'reconnecting', attempt: 2, retryAt: 2_500, lastError: 'connection reset' }, 1_000)).toBe(
-      'Connection lost: connection reset. Local ports stay open; next attempt in 2 s.',
-    );
-    expect(sessionText(ready, 0)).toBe('Connected on SSH port 2222.');
-    expect(sessionText({ state: 'stopped' }, 0)).toBe('Disconnected.');
-    expect(sessionBadge({ state: 'failed', reason: 'host-key-changed', lastError: 'x', hostKey: null })).toBe('host key changed');
-    expect(sessionBadge({ state: 'failed', reason: 'retries-exhausted', lastError: 'x', hostKey: null })).toBe('gave up after 10 attempts in a row');
-  });
-
-  it('never shows a closed remote port as up', () => {
-    expect(forwardBadge(forward({ remote: 'closed' }))).toEqual({ text: 'remote port closed', tone: 'warn' });
-    expect(forwardBadge(forward())).toEqual({ text: 'ready', tone: 'ready' });
-    expect(forwardBadge(forward({ state: 'failed', reason: 'port-unavailable' } as Partial<MeshForwardShape>))).toEqual({ text: 'no local port', tone: 'failed' });
-    expect(forwardBadge(forward({ state: 'reconnecting', retryAt: null } as Partial<MeshForwardShape>))).toEqual({ text: 'reconnecting', tone: 'reconnecting' });
-  });
-
-  it('formats bytes and summarizes a pond', () => {
+  it('formats bytes', () => {
     expect([0, 1536, 12 * 1024 * 1024, 3.25 * 1024 ** 3].map(formatBytes)).toEqual(['0 B', '1.5 KiB', '12 MiB', '3.3 GiB']);
-    const pond = {
-      pond: 'alpha',
-      members: [member('web', ready), member('api', { state: 'failed', reason: 'retries-exhausted', lastError: 'x', hostKey: null }, [forward({ state: 'failed', reason: 'retries-exhausted' } as Partial<MeshForwardShape>)])],
-    };
-    expect(pondSummary(pond)).toBe('1 of 2 forwards up, 1 member failed');
   });
 
   it('spells out the host key being trusted', () => {

@@ -1,5 +1,5 @@
-/** The words and bookkeeping of the mesh panels, kept apart from React so they are tested in plain Node. */
-import type { MeshForwardShape, MeshMemberShape, MeshPondShape, MeshStatusShape } from '../../../contract/index';
+/** The bookkeeping of the mesh panels, kept apart from React so it is tested in plain Node; the words are in the contract (mesh-words.ts). */
+import type { MeshMemberShape, MeshPondShape, MeshStatusShape } from '../../../contract/index';
 
 type Session = MeshMemberShape['session'];
 
@@ -21,55 +21,6 @@ export function isConnected(pond: MeshPondShape): boolean {
   return pond.members.some((m) => m.session.state !== 'stopped' || m.forwards.some((f) => f.state !== 'stopped'));
 }
 
-function seconds(ms: number): string {
-  return `${Math.max(0, Math.ceil(ms / 1000))} s`;
-}
-
-const REASONS: Record<Extract<Session, { state: 'failed' }>['reason'], string> = {
-  'retries-exhausted': 'gave up after 10 attempts in a row',
-  'host-key-changed': 'host key changed',
-  'host-key-revoked': 'host key revoked',
-  'key-unusable': 'SSH key unusable',
-  'no-target': 'no SSH target',
-  'port-unavailable': 'no local port',
-};
-
-/** The session in a short phrase for the badge. */
-export function sessionBadge(session: Session): string {
-  return session.state === 'failed' ? REASONS[session.reason] : session.state;
-}
-
-/** The session in a sentence: what happens now and what the user can do. */
-export function sessionText(session: Session, now: number): string {
-  switch (session.state) {
-    case 'connecting':
-      if (session.retryAt !== null) return `Attempt ${session.attempt} failed: ${session.lastError ?? 'unknown error'}. Next attempt in ${seconds(session.retryAt - now)}.`;
-      return session.attempt > 1 ? `Connecting (attempt ${session.attempt})…` : 'Connecting…';
-    case 'ready':
-      return `Connected on SSH port ${session.port}.`;
-    case 'reconnecting':
-      if (session.retryAt !== null) return `Connection lost: ${session.lastError}. Local ports stay open; next attempt in ${seconds(session.retryAt - now)}.`;
-      return `Connection lost: ${session.lastError}. Reconnecting now; local ports stay open.`;
-    case 'failed':
-      if (session.reason === 'host-key-changed') return 'The host presented a different key than the one on record. Nothing connects until the old key is removed.';
-      return session.lastError;
-    case 'stopped':
-      return 'Disconnected.';
-  }
-}
-
-/** One word or phrase per forward; a remote port nobody listens on is never shown as up. */
-export function forwardBadge(forward: MeshForwardShape): { text: string; tone: 'ready' | 'connecting' | 'reconnecting' | 'failed' | 'stopped' | 'warn' } {
-  switch (forward.state) {
-    case 'ready':
-      return forward.remote === 'closed' ? { text: 'remote port closed', tone: 'warn' } : { text: 'ready', tone: 'ready' };
-    case 'failed':
-      return { text: REASONS[forward.reason], tone: 'failed' };
-    default:
-      return { text: forward.state, tone: forward.state };
-  }
-}
-
 /** Bytes for people: 0 B, 1.5 KiB, 12 MiB, 3.2 GiB. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -86,14 +37,4 @@ export function formatBytes(bytes: number): string {
 /** What the "remove old key" confirmation says, with both fingerprints. */
 export function hostKeyConfirmation(member: string, hostKey: NonNullable<Extract<Session, { state: 'failed' }>['hostKey']>): string {
   return `Remove the recorded key of ${hostKey.host}:${hostKey.port} from ${hostKey.knownHostsPath} and trust ${hostKey.presentedFingerprint} for ${member}? Only do this if you know the machine was re-created or re-keyed.`;
-}
-
-/** A one-line summary of a pond for the connections list. */
-export function pondSummary(pond: MeshPondShape): string {
-  const forwards = pond.members.flatMap((m) => m.forwards);
-  const ready = forwards.filter((f) => f.state === 'ready').length;
-  const failed = pond.members.filter((m) => m.session.state === 'failed').length;
-  const parts = [`${ready} of ${forwards.length} forward${forwards.length === 1 ? '' : 's'} up`];
-  if (failed > 0) parts.push(`${failed} member${failed === 1 ? '' : 's'} failed`);
-  return parts.join(', ');
 }
