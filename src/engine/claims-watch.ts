@@ -18,7 +18,7 @@ import {
   type DirState,
 } from './claims';
 import { DirectoryWatcher, type DirChange, type DirWatchOptions } from './claims-watch-dir';
-import { byteCompare } from './rows';
+import { byteCompare } from '../lib/byte-order';
 
 export interface ClaimsWatchOptions {
   fs?: ClaimsFs;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
 import { claimSchema, type Claim } from './claim';
-import { byteCompare } from './rows';
+import { byteCompare } from '../lib/byte-order';
 
 /** Claims are a few hundred bytes; anything past this was not written by crabbox. */
 export const MAX_CLAIM_BYTES = 1024 * 1024;

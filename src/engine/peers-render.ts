@@ -6,7 +6,8 @@
  */
 import type { BridgeTarget, PeerRow } from '../contract/index';
 import { goQuote } from '../lib/go-quote';
-import { byteCompare, ZERO_TIME } from './rows';
+import { byteCompare } from '../lib/byte-order';
+import { ZERO_TIME } from '../lib/go-time';
 import { expiryText } from '../lib/go-time';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

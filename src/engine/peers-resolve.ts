@@ -19,7 +19,8 @@ import {
 } from '../providers/bridge/types';
 import { hasTailscaleMetadata, type Claim } from './claim';
 import { filterClaimsForPond } from './ponds';
-import { basePeerRow, byteCompare, compareRows } from './rows';
+import { byteCompare } from '../lib/byte-order';
+import { basePeerRow, compareRows } from './rows';
 
 export const DEFAULT_SHARE_TTL_SECONDS = 24 * 3600;
 /** Read-only lookups in flight per provider; publishing is always one at a time. */

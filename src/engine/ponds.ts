@@ -9,7 +9,8 @@ import type { Claim } from './claim';
 import type { ClaimProblem, DirState, ListedClaim } from './claims';
 import { EXPOSED_PORTS_LABEL, renderExposedPortsLabel } from './exposed-ports';
 import { normalizePondName } from '../lib/names';
-import { basePeerRow, byteCompare, compareRows } from './rows';
+import { byteCompare } from '../lib/byte-order';
+import { basePeerRow, compareRows } from './rows';
 import type { ManualMember } from './settings-store';
 
 export type TransportCounts = Record<PeerTransport, number>;

@@ -10,7 +10,7 @@
  */
 import { canonicalProvider } from '../providers/catalogue';
 import type { CrabboxCli, CrabboxStatus } from '../providers/lifecycle/crabbox-cli';
-import { forgetManualMember } from '../providers/lifecycle/static-ssh';
+import { forgetManualMember } from './manual-forget';
 import type { Claim } from './claim';
 import { PondError } from '../lib/errors';
 import { normalizePondName, requestedPondName } from '../lib/names';

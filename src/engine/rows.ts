@@ -4,9 +4,8 @@
  */
 import type { PeerRow } from '../contract/index';
 import { availableTransports, canonicalProvider, capabilities, primaryTransport } from '../providers/catalogue';
+import { byteCompare } from '../lib/byte-order';
 import { hasTailscaleMetadata, type Claim } from './claim';
-
-export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 export function basePeerRow(claim: Claim): PeerRow {
   const provider = canonicalProvider(claim.provider);
@@ -51,11 +50,4 @@ export function basePeerRow(claim: Claim): PeerRow {
 /** crabbox's final ordering: slug (byte order), then lease ID. */
 export function compareRows(a: PeerRow, b: PeerRow): number {
   return byteCompare(a.slug, b.slug) || byteCompare(a.leaseID, b.leaseID);
-}
-
-/** Go compares strings by UTF-8 bytes; for code points that equals code point order. */
-export function byteCompare(a: string, b: string): number {
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  return Buffer.compare(ba, bb);
 }

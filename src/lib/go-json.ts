@@ -3,7 +3,8 @@
  * and peer rows with the field order of `crabbox pond peers --json` (spec §8.1).
  */
 import type { PeerRow } from '../contract/index';
-import { byteCompare, ZERO_TIME } from '../engine/rows';
+import { byteCompare } from './byte-order';
+import { ZERO_TIME } from './go-time';
 
 export function goJSON(value: unknown): string {
   return JSON.stringify(value)

@@ -5,7 +5,8 @@
  */
 import { goQuote } from './go-quote';
 
-export { ZERO_TIME } from '../engine/rows';
+/** Go's zero time.Time as crabbox prints it. */
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 const NS = 1n;
 const UNITS: Record<string, bigint> = {

@@ -1,7 +1,9 @@
 import { useCallback, useState } from 'react';
 import type { EventPayload } from '../contract/index';
 import { useEvent } from './api/client';
-import { overlays, settingsPanels, views, type Nav } from './features/registry';
+import type { Nav } from './features/nav';
+import { overlays, views } from './features/registry';
+import { settingsPanels } from './features/settings-panels';
 import { Settings } from './features/settings/Settings';
 
 const allViews = settingsPanels.length > 0 ? [...views, { id: 'settings', title: 'Settings', Component: Settings }] : views;

@@ -4,7 +4,7 @@
  * `CRABBOX_POND_<PEER>_…` variable must not shadow each other's exports.
  */
 import { envSafeName, normalizePondName, shortLeaseID } from '../../lib/names';
-import { byteCompare } from '../rows';
+import { byteCompare } from '../../lib/byte-order';
 
 export interface NamedMember {
   name: string;

@@ -14,7 +14,7 @@ import { goQuote } from '../../lib/go-quote';
 import { normalizePondName, normalizeSlug } from '../../lib/names';
 import { leaseKeyDir, type PathEnv } from '../paths';
 import { filterClaimsForPond } from '../ponds';
-import { byteCompare } from '../rows';
+import { byteCompare } from '../../lib/byte-order';
 import type { ManualMember } from '../settings-store';
 import { expandKeyPath, loadCrabboxSshConfig, parseSshPort, sshPortCandidates, type CrabboxConfigResult } from './crabbox-config';
 import { disambiguatePondMemberNames, orderForDisambiguation } from './member-names';

@@ -4,7 +4,7 @@ import type { BridgeMemberShape, BridgeTargetView } from '../../../contract/inde
 import { call } from '../../api/client';
 import { CopyButton } from '../../ui/CopyButton';
 import { ErrorBox } from '../../ui/ErrorBox';
-import type { PondPanelProps } from '../registry';
+import type { PondPanelProps } from '../nav';
 import { expiryLabel, memberStatus, parsePortInput, portChoices } from './bridge-panel';
 import './bridge.css';
 

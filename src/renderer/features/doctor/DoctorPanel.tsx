@@ -4,7 +4,7 @@ import type { EventPayload, PondCheckShape } from '../../../contract/index';
 import { call, useEvent } from '../../api/client';
 import { CopyButton } from '../../ui/CopyButton';
 import { ErrorBox } from '../../ui/ErrorBox';
-import type { PondPanelProps } from '../registry';
+import type { PondPanelProps } from '../nav';
 import { applyCheck, applyPlan, applyReport, badgeClass, breakdownText, canFix, CELL_WORDS, checkRows, grid, newRun, verdict, type RunState } from './doctor-view';
 import { FixAclDialog } from './FixAclDialog';
 import './doctor.css';

@@ -4,7 +4,7 @@ import type { ExportFormatShape } from '../../../contract/index';
 import { call, useEvent } from '../../api/client';
 import { CopyButton } from '../../ui/CopyButton';
 import { ErrorBox } from '../../ui/ErrorBox';
-import type { PondPanelProps } from '../registry';
+import type { PondPanelProps } from '../nav';
 import { FORMAT_OPTIONS, loadHint, sourceNote } from './exports-panel';
 
 /** A pond's CRABBOX_POND_* exports: pick a shell, copy one line or all of them. */

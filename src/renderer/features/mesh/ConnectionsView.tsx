@@ -3,7 +3,7 @@ import { useCallback } from 'react';
 import type { MeshMemberShape, MeshStatusShape } from '../../../contract/index';
 import { call, useEvent } from '../../api/client';
 import { ErrorBox } from '../../ui/ErrorBox';
-import type { ViewProps } from '../registry';
+import type { ViewProps } from '../nav';
 import { pondSummary } from '../../../contract/index';
 import { mergeHealth } from './mesh-panel';
 

@@ -4,7 +4,7 @@ import { forwardBadge, sessionBadge, sessionText, type MeshForwardShape, type Me
 import { call, useEvent } from '../../api/client';
 import { CopyButton } from '../../ui/CopyButton';
 import { ErrorBox } from '../../ui/ErrorBox';
-import type { PondPanelProps } from '../registry';
+import type { PondPanelProps } from '../nav';
 import { formatBytes, hostKeyConfirmation, isConnected, mergeHealth, pondOf } from './mesh-panel';
 import './mesh.css';
 

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import type { PondMemberShape } from '../../../contract/index';
 import { call } from '../../api/client';
 import { ErrorBox } from '../../ui/ErrorBox';
-import { pondPanels, type Nav } from '../registry';
+import type { Nav } from '../nav';
+import { pondPanels } from '../pond-panels';
 import { formFromMember } from './form';
 import { HostForm } from './HostForm';
 

@@ -3,7 +3,7 @@ import { useCallback, useState } from 'react';
 import type { PondsOverviewShape } from '../../../contract/index';
 import { call, useEvent } from '../../api/client';
 import { ErrorBox } from '../../ui/ErrorBox';
-import type { ViewProps } from '../registry';
+import type { ViewProps } from '../nav';
 import { emptyForm, transportCounts } from './form';
 import { HostForm } from './HostForm';
 import { PondPage } from './PondPage';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PondPanelProps, ViewProps } from '../registry';
+import type { PondPanelProps, ViewProps } from '../nav';
 import { ReleaseDialog } from './ReleaseDialog';
 
 /**

@@ -1,4 +1,4 @@
-import { settingsPanels } from '../registry';
+import { settingsPanels } from '../settings-panels';
 
 export function Settings() {
   return (

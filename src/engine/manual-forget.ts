@@ -1,9 +1,9 @@
 /**
- * The lifecycle adapter for hand-added SSH hosts (settings `manualMembers`). Pond Desktop
+ * Releasing a hand-added SSH host (settings `manualMembers`). Pond Desktop
  * never leased these machines, so releasing one only forgets it: the entry leaves the
  * settings file and nothing is sent to the host.
  */
-import type { ManualMember, SettingsStore } from '../../engine/settings-store';
+import type { ManualMember, SettingsStore } from './settings-store';
 
 export type ForgetOutcome = { kind: 'forgotten'; member: ManualMember } | { kind: 'gone' };
 

@@ -1,17 +1,28 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { openConfBackend, SettingsStore, type ManualMember } from '../../engine/settings-store';
-import { forgetManualMember } from './static-ssh';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openConfBackend, SettingsStore, type ManualMember } from './settings-store';
+import { forgetManualMember } from './manual-forget';
 
 function member(id: string, pond: string): ManualMember {
   return { id, pond, slug: `box-${id}`, host: '10.0.0.9', port: 22, user: 'dev', ports: [8080], addedAt: '2026-06-10T12:00:00Z' };
 }
 
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  return dir;
+}
+
 describe('forgetManualMember', () => {
   it('removes only that host from the settings file and keeps every other setting', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-static-'));
+    const dir = tempDir();
     const settings = new SettingsStore(openConfBackend(dir));
     settings.set('manualMembers', [member('m1', 'alpha'), member('m2', 'alpha'), member('m3', 'beta')]);
     settings.set('crabboxPath', '/usr/local/bin/crabbox');
@@ -24,7 +35,7 @@ describe('forgetManualMember', () => {
   });
 
   it('reports a host that is already gone without changing anything', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-static-'));
+    const dir = tempDir();
     const settings = new SettingsStore(openConfBackend(dir));
     settings.set('manualMembers', [member('m1', 'alpha')]);
     const before = fs.readFileSync(settings.path, 'utf8');
