@@ -63,7 +63,7 @@ module.exports = {
       comment: 'only src/electron and src/preload may import electron; the engine runs in plain Node',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/(electron|preload)/' },
-      to: { path: '^electron$|^node_modules/electron/' , dependencyTypesNot: [] },
+      to: { path: '^electron($|/)|^node_modules/electron/' },
     },
   ],
   options: {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeIslo } from '../providers/bridge/testing/servers';
 import type { SecretBox } from './engine';
 import { claimText } from '../engine/testing/claims-fixtures';
-import { claimsDir } from '../engine/paths';
+import { claimsDir } from '../lib/paths';
 import { createTestEngine } from './testing/test-engine';
 
 const KEY = 'isk_handler_key_999888777666';

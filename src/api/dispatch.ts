@@ -15,7 +15,8 @@ import {
 } from '../contract/index';
 
 export interface CallContext {
-  transport: 'ipc' | 'websocket';
+  /** ipc: the Electron window; websocket: the web host; local: in-process (the CLI, the tray). */
+  transport: 'ipc' | 'websocket' | 'local';
   /** Aborted when the caller goes away (window closed, socket dropped, app quitting). */
   signal: AbortSignal;
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { claimText } from '../engine/testing/claims-fixtures';
 import { startPolicyServer } from '../engine/doctor/testing/policy-server';
 import { closedPort } from '../engine/mesh/testing/services';
-import { claimsDir } from '../engine/paths';
+import { claimsDir } from '../lib/paths';
 import { createTestEngine } from './testing/test-engine';
 
 const TAG = 'tag:cbx-pond-alice-demo';

@@ -1,24 +1,27 @@
 /**
- * The composition root of the engine: everything the API handlers need, built from
- * explicit dependencies. Electron's main process, the web host, the CLI and tests all
- * create the engine the same way; only the dependencies differ.
+ * The composition root: every face (the Electron shell, the web host, the CLI, the agent)
+ * gets the engine's services here, built from explicit dependencies. Only the dependencies
+ * differ between faces; no face wires engine parts of its own.
  */
 import { EventBus } from './bus';
 import { ProducedUrls } from '../engine/produced-urls';
 import { ExportsService } from '../engine/exports-service';
-import type { PathEnv } from '../engine/paths';
-import { claimsDir, pondStateDir } from '../engine/paths';
+import type { PathEnv } from '../lib/paths';
+import { appDataDir, claimsDir, pondStateDir } from '../lib/paths';
 import { ManualMembers, nodeFileExists } from '../engine/manual-members';
 import { overviewOf } from '../engine/ponds';
 import { createPondDirectory } from '../engine/ponds-directory';
-import type { SettingsStore } from '../engine/settings-store';
+import { confOptions, lazyConfBackend, SettingsStore, type SettingsBackend } from '../engine/settings-store';
 import { releaseDeps, ReleaseService } from '../engine/release-service';
 import { BridgeService } from '../engine/peers-resolve-service';
 import { DoctorService } from '../engine/doctor/service';
 import { appDoctorDeps } from '../engine/doctor/app-deps';
 import { MeshManager } from '../engine/mesh/manager';
 import { PassphrasePrompts } from '../engine/mesh/manager-prompts';
-import { PortAllocator, settingsPortMemory } from '../engine/mesh/port-allocator';
+import { previewForwardTable } from '../engine/mesh/connect-preview';
+import { PortAllocator, settingsPortMemory, type PortMove } from '../engine/mesh/port-allocator';
+import type { MeshMember } from '../engine/mesh/types';
+import type { SessionTuning } from '../engine/mesh/session';
 import { resolvePondMeshMembers } from '../engine/mesh/targets';
 
 /** Encrypts secrets at rest (Electron's safeStorage); absent in plain Node. */
@@ -32,12 +35,22 @@ export interface EngineDeps {
   app: { name: string; version: string };
   pathEnv: PathEnv;
   userDataDir: string;
-  settings: SettingsStore;
+  /** The settings file: electron-store in the app, conf elsewhere (same file, same options). */
+  settings: SettingsBackend;
   secrets?: SecretBox;
   /** Opens an http(s) URL in the user's browser (Electron shell; absent headless). */
   openExternal?: (url: string) => Promise<void>;
   log: (message: string) => void;
+  /** False: read claims and settings once, never watch them (one-shot CLI commands). */
+  live?: boolean;
+  /** Directory whose crabbox.yaml applies and where relative key paths resolve (the CLI's cwd). */
+  cwd?: string;
+  /** SSH session timings and the local port range (tests shorten and narrow them). */
+  mesh?: { tuning?: Partial<SessionTuning>; portRange?: { min: number; max: number } };
 }
+
+/** Options of the settings file, for the faces that open it themselves (electron-store in the app). */
+export const settingsFileOptions = confOptions;
 
 type Step = () => Promise<void> | void;
 
@@ -84,11 +97,28 @@ export function createEngine(deps: EngineDeps) {
   const bus = new EventBus();
   const lifecycle = new Lifecycle(deps.log);
   const producedUrls = new ProducedUrls();
+  const settings = new SettingsStore(deps.settings);
+  const cwd = deps.cwd !== undefined ? { cwd: deps.cwd } : {};
+  // Hand-added hosts and crabbox's claims, kept live; every change goes out as `ponds:changed`.
+  const hosts = new ManualMembers(settings, { home: deps.pathEnv.env.HOME || deps.pathEnv.home, fileExists: nodeFileExists });
+  const ponds = createPondDirectory(deps.pathEnv, { file: settings.path, list: () => hosts.list() }, deps.live === false ? { live: false } : {});
+  ponds.subscribe((snapshot) => bus.emit('ponds:changed', overviewOf(snapshot)));
+  lifecycle.onStart(async () => void (await ponds.start()));
+  lifecycle.onStop(() => ponds.close());
+  /** Every claim, as the directory holds it after bringing itself up to date with the disk. */
+  const claims = async () => {
+    await ponds.refresh();
+    return ponds.claims().map((l) => l.claim);
+  };
   const release = new ReleaseService(
     releaseDeps({
       pathEnv: deps.pathEnv,
-      settings: deps.settings,
+      settings,
       env: deps.pathEnv.env,
+      listing: async () => {
+        await ponds.refresh();
+        return { snapshot: ponds.snapshot(), claims: ponds.claims() };
+      },
       // The pond's SSH forwards live in the mesh service (built below; called only after start-up).
       disconnectPond: async (pond) => void (await mesh.disconnect({ pond })),
     }),
@@ -97,38 +127,30 @@ export function createEngine(deps: EngineDeps) {
   // The mesh reports each change of a pond's ready forwards to `exports.apply`, which keeps the env/hosts files true.
   const exports = new ExportsService({ pathEnv: deps.pathEnv, log: deps.log, onChange: (pond) => bus.emit('exports:changed', { pond }) });
   lifecycle.onStop(() => exports.removeAll());
-  // Hand-added hosts and crabbox's claims, kept live; every change goes out as `ponds:changed`.
-  const hosts = new ManualMembers(deps.settings, { home: deps.pathEnv.env.HOME || deps.pathEnv.home, fileExists: nodeFileExists });
-  const ponds = createPondDirectory(deps.pathEnv, { file: deps.settings.path, list: () => hosts.list() });
-  ponds.subscribe((snapshot) => bus.emit('ponds:changed', overviewOf(snapshot)));
-  lifecycle.onStart(async () => void (await ponds.start()));
-  lifecycle.onStop(() => ponds.close());
   const bridge = new BridgeService({
-    pathEnv: deps.pathEnv,
+    claims,
+    manualMembers: () => ponds.manualMembers(),
     env: deps.pathEnv.env,
-    settings: deps.settings,
+    settings,
     ...(deps.secrets ? { cipher: deps.secrets } : {}),
     producedUrls,
     http: { log: deps.log },
   });
   lifecycle.onStop(() => bridge.cancelAll());
+  const memberSources = { pathEnv: deps.pathEnv, ...cwd, claims, manualMembers: async () => ponds.manualMembers() };
   // mesh: one SSH session per member carrying its forwards; the env/hosts files follow its ready forwards, in order.
   const meshPrompts = new PassphrasePrompts((prompt) => bus.emit('mesh:passphraseRequest', prompt));
   let meshFiles: Promise<void> = Promise.resolve();
+  const allocator = new PortAllocator({ memory: settingsPortMemory(settings), ...deps.mesh?.portRange });
   const mesh = new MeshManager({
-    resolveMembers: async (pond) =>
-      (
-        await resolvePondMeshMembers(
-          { pathEnv: deps.pathEnv, claims: async () => ponds.claims().map((l) => l.claim), manualMembers: async () => ponds.manualMembers() },
-          pond,
-        )
-      ).members,
-    allocator: new PortAllocator({ memory: settingsPortMemory(deps.settings) }),
+    resolveMembers: async (pond) => (await resolvePondMeshMembers(memberSources, pond)).members,
+    allocator,
     askPassphrase: (request) => meshPrompts.ask(request),
     onHealth: (health) => bus.emit('mesh:health', health),
     onForwardsChanged: (change) => {
       meshFiles = meshFiles.then(() => exports.apply(change));
     },
+    ...(deps.mesh?.tuning ? { tuning: deps.mesh.tuning } : {}),
   });
   lifecycle.onStop(async () => {
     meshPrompts.cancelAll();
@@ -138,24 +160,25 @@ export function createEngine(deps: EngineDeps) {
   const doctor = new DoctorService(
     appDoctorDeps({
       pathEnv: deps.pathEnv,
+      ...cwd,
       pond: (name) => ponds.pond(name),
       claims: () => (ponds.snapshot().claimsDirState === 'unreadable' ? null : ponds.claims().map((l) => l.claim)),
-      bridgeMembers: (pond, signal) => bridge.members(pond, signal),
-      manualMembers: () => hosts.list(),
+      peers: (pond, signal) => bridge.peers({ pond, provider: '', sharePort: 0 }, signal),
+      meshMembers: (pond) => resolvePondMeshMembers(memberSources, pond),
       forwards: (pond) => mesh.readyForwards(pond),
       emit: (event, payload) => bus.emit(event, payload),
     }),
   );
-  // @area-services: build each area's service here from deps, bus, lifecycle and earlier services.
 
   return {
     deps,
     bus,
     lifecycle,
+    settings,
     producedUrls,
     paths: {
       userData: deps.userDataDir,
-      settingsFile: deps.settings.path,
+      settingsFile: settings.path,
       crabboxClaims: orEmpty(() => claimsDir(deps.pathEnv)),
       pondState: orEmpty(() => pondStateDir(deps.pathEnv, '')),
     },
@@ -165,12 +188,31 @@ export function createEngine(deps: EngineDeps) {
     hosts,
     bridge,
     mesh,
+    /** The pond's members as the mesh would connect them, and the providers it must skip. */
+    meshMembers: (pond: string, provider?: string) => resolvePondMeshMembers(memberSources, pond, provider),
+    /** `pond connect --json`: the forward table a connect would produce; nothing is connected, written or remembered. */
+    previewForwards: (pond: string, members: readonly MeshMember[], onMove: (member: string, remotePort: number, move: PortMove) => void) =>
+      previewForwardTable(pond, members, exports.paths(pond), allocator.preview(), onMove),
+    /** Resolves once the env/hosts files reflect every forward change reported so far. */
+    filesSettled: () => meshFiles,
     meshPrompts,
     doctor,
-    // @area-fields: one line per area service.
     start: () => lifecycle.start(),
     stop: () => lifecycle.stop(),
   };
 }
 
 export type Engine = ReturnType<typeof createEngine>;
+
+export interface NodeEngineOptions extends Omit<EngineDeps, 'app' | 'userDataDir' | 'settings'> {
+  version: string;
+}
+
+/**
+ * The engine outside Electron (CLI, web host, agent): the same settings file as the
+ * desktop app (Electron's userData path for this app), opened with conf when first written.
+ */
+export function createNodeEngine({ version, ...options }: NodeEngineOptions): Engine {
+  const userDataDir = appDataDir(options.pathEnv);
+  return createEngine({ ...options, app: { name: 'Pond Desktop', version }, userDataDir, settings: lazyConfBackend(userDataDir) });
+}

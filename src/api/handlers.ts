@@ -1,7 +1,7 @@
 /**
  * Every channel's handler, composed from one factory per area. An area adds its factory
  * with one spread line below; TypeScript fails the build until every channel in
- * preload/api.ts has a handler.
+ * the contract has a handler.
  */
 import type { Engine } from './engine';
 import { appHandlers } from './app-handlers';
@@ -22,6 +22,5 @@ export function createHandlers(engine: Engine): Handlers {
     ...bridgeHandlers(engine),
     ...doctorHandlers(engine),
     ...meshHandlers(engine),
-    // @area-handlers (one line per area, keep this marker last)
   };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeClaimAtomic } from '../engine/testing/claims-fixtures';
-import { claimsDir } from '../engine/paths';
+import { claimsDir } from '../lib/paths';
 import { createTestEngine, type TestEngine } from './testing/test-engine';
 
 const engines: TestEngine[] = [];

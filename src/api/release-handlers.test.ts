@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { installFakeCrabbox, type FakeCrabbox } from '../engine/testing/fake-crabbox/index';
 import { createTestEngine } from './testing/test-engine';
 
+/** The engine over the fake's files; `releaseEvents` leaves out the events (the pond directory reports its own). */
 function setup(fake: FakeCrabbox) {
-  return createTestEngine({ root: fake.root, env: fake.env });
+  const t = createTestEngine({ root: fake.root, env: fake.env });
+  return { call: t.call, releaseEvents: () => t.events.filter((e) => e.event.startsWith('release:')) };
 }
 
 describe('release handlers', () => {
@@ -28,12 +30,12 @@ describe('release handlers', () => {
   it('returns the summary and streams progress, ending with the summary, when every member is released', async () => {
     const fake = installFakeCrabbox();
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p' });
-    const { call, events } = setup(fake);
+    const { call, releaseEvents } = setup(fake);
     const envelope = await call('release:start', { pond: 'p', members: ['crabbox:cbx_a'] });
     expect(envelope).toMatchObject({ result: { pond: 'p', status: 'released', counts: { released: 1 } } });
-    expect(events.map((e) => e.event)).toEqual(['release:progress', 'release:progress', 'release:progress', 'release:progress']);
-    expect(events.map((e) => (e.payload as { phase: string }).phase)).toEqual(['queued', 'running', 'done', 'finished']);
-    expect(events[3]?.payload).toEqual({ pond: 'p', phase: 'finished', summary: (envelope as { result: unknown }).result });
+    expect(releaseEvents().map((e) => e.event)).toEqual(['release:progress', 'release:progress', 'release:progress', 'release:progress']);
+    expect(releaseEvents().map((e) => (e.payload as { phase: string }).phase)).toEqual(['queued', 'running', 'done', 'finished']);
+    expect(releaseEvents()[3]?.payload).toEqual({ pond: 'p', phase: 'finished', summary: (envelope as { result: unknown }).result });
   });
 
   it('is an error naming the failed member when one fails; the summary still arrives as an event', async () => {
@@ -41,7 +43,7 @@ describe('release handlers', () => {
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p', slug: 'web' });
     fake.writeClaim({ leaseID: 'cbx_b', provider: 'hetzner', pond: 'p', slug: 'db' });
     fake.fail('cbx_b', 'hetzner: 403 forbidden');
-    const { call, events } = setup(fake);
+    const { call, releaseEvents } = setup(fake);
     const envelope = await call('release:start', { pond: 'p' });
     expect(envelope).toEqual({
       error: {
@@ -49,7 +51,7 @@ describe('release handlers', () => {
         message: 'pond "p": 1 of 2 member(s) released, 1 failed. Failed: db (hetzner/cbx_b): hetzner: 403 forbidden',
       },
     });
-    const finished = events.at(-1)?.payload as { phase: string; summary: { status: string; members: unknown[] } };
+    const finished = releaseEvents().at(-1)?.payload as { phase: string; summary: { status: string; members: unknown[] } };
     expect(finished.phase).toBe('finished');
     expect(finished.summary.status).toBe('failed');
     expect(finished.summary.members).toHaveLength(2);
@@ -59,12 +61,12 @@ describe('release handlers', () => {
     const fake = installFakeCrabbox();
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p' });
     fake.env.PATH = path.join(fake.root, 'nothing-here');
-    const { call, events } = setup(fake);
+    const { call, releaseEvents } = setup(fake);
     const plan = await call('release:plan', { pond: 'p' });
     expect(plan).toMatchObject({ result: { crabbox: { state: 'missing' }, disabledReason: expect.stringContaining('crabbox is not installed') } });
     const start = await call('release:start', { pond: 'p' });
     expect(start).toMatchObject({ error: { code: 'UNAVAILABLE', message: expect.stringContaining('install crabbox 0.22.0 or newer') } });
-    expect(events).toEqual([]);
+    expect(releaseEvents()).toEqual([]);
     expect(fake.claimExists('cbx_a')).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 /** The real process as a CliIO: stdio, environment, signals. */
 import readline from 'node:readline';
-import { processPathEnv } from '../engine/paths';
+import { processPathEnv } from '../lib/paths';
 import type { CliIO } from './types';
 
 export function processIO(): CliIO {

@@ -1,4 +1,4 @@
-import type { PathEnv } from '../engine/paths';
+import type { PathEnv } from '../lib/paths';
 
 /** What a CLI command may touch; everything is injectable so commands run in tests. */
 export interface CliIO {

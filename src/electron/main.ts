@@ -9,7 +9,7 @@ import { dispatch } from '../api/dispatch';
 import { createHandlers } from '../api/handlers';
 import { createEngine } from '../api/engine';
 import { bindIpc, forwardEvents } from './ipc';
-import { processPathEnv } from '../engine/paths';
+import { processPathEnv } from '../lib/paths';
 import { openSettings, safeStorageBox } from './settings';
 import { trayState } from './tray-state';
 import { bindTray, trayActionCall, type TrayAction, type TrayStatus } from './tray';

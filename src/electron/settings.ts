@@ -1,15 +1,14 @@
 /**
  * The desktop app's settings: electron-store over the same file and options the CLI
- * opens with conf (electron/pond/settings-store.ts), plus safeStorage for secrets.
+ * opens with conf (the composition root's settingsFileOptions), plus safeStorage for secrets.
  */
 import { safeStorage } from 'electron';
 import ElectronStore from 'electron-store';
-import type { SecretBox } from '../api/engine';
-import { confOptions, SettingsStore, type Settings, type SettingsBackend } from '../engine/settings-store';
+import { settingsFileOptions, type SecretBox } from '../api/engine';
+import type { Settings, SettingsBackend } from '../engine/settings-store';
 
-export function openSettings(userDataDir: string): SettingsStore {
-  const store = new ElectronStore<Settings>(confOptions(userDataDir));
-  return new SettingsStore(store as unknown as SettingsBackend);
+export function openSettings(userDataDir: string): SettingsBackend {
+  return new ElectronStore<Settings>(settingsFileOptions(userDataDir)) as unknown as SettingsBackend;
 }
 
 export const safeStorageBox: SecretBox = {

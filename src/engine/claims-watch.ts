@@ -80,6 +80,14 @@ export class ClaimsWatcher {
     return this.watcher.state;
   }
 
+  /**
+   * Re-lists the directory now (unchanged files are not read again), so an action sees a
+   * claim written a moment ago even before its watch event arrives.
+   */
+  refresh(): Promise<void> {
+    return this.apply({ rescan: true, reason: 'refresh before an action' });
+  }
+
   /** Resolves once every change reported so far has been applied. */
   async settled(): Promise<void> {
     await this.watcher.settled();

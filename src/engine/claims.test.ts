@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { claimText, sampleClaim, writeBrokenClaims, writeClaims } from './testing/claims-fixtures';
 import { listClaims, nodeClaimsFs, parseClaimBytes, readClaimEntry, validLeaseClaimID, type ClaimsFs } from './claims';
-import { claimsDir } from './paths';
+import { claimsDir } from '../lib/paths';
 
 let root: string;
 

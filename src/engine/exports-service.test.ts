@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExportsService } from './exports-service';
 import { pondFilePaths, renderEnvFile, writePondFiles } from './exports';
 import type { ForwardSpec } from './mesh/types';
-import type { PathEnv } from './paths';
+import type { PathEnv } from '../lib/paths';
 
 let root: string;
 let pe: PathEnv;

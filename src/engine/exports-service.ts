@@ -13,10 +13,11 @@ import {
   renderExports,
   type ExportEntry,
   type ExportFormat,
+  type PondFilePaths,
 } from './exports';
 import type { ForwardSpec } from './mesh/types';
 import { normalizePondName } from '../lib/names';
-import type { PathEnv } from './paths';
+import type { PathEnv } from '../lib/paths';
 
 /** What the mesh reports (MeshManager's `onForwardsChanged`). */
 export interface LiveForwardsChange {
@@ -76,6 +77,11 @@ export class ExportsService {
     } finally {
       this.deps.onChange?.(pond);
     }
+  }
+
+  /** The pond's env and hosts file paths; throws crabbox's error when HOME is unset. */
+  paths(pond: string): PondFilePaths {
+    return pondFilePaths(this.deps.pathEnv, pond);
   }
 
   /** Removes the files of every pond this app connected (app shutting down). */

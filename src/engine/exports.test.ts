@@ -25,7 +25,7 @@ import {
   type ExportFormat,
 } from './exports';
 import type { ForwardSpec } from './mesh/types';
-import type { PathEnv } from './paths';
+import type { PathEnv } from '../lib/paths';
 
 let root: string;
 let home: string;

@@ -12,8 +12,8 @@ import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ForwardSpec } from './mesh/types';
 import { envSafeName } from '../lib/names';
-import { pondStateDir, type PathEnv } from './paths';
-import { goJSONString } from './peers-render';
+import { pondStateDir, type PathEnv } from '../lib/paths';
+import { goJSONString } from '../lib/peers-render';
 
 export const HOSTS_FILE_NAME = 'hosts';
 export const ENV_FILE_NAME = 'env';

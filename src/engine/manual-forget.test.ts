@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 function tempDir(): string {
-  const dir = tempDir();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-static-'));
   dirs.push(dir);
   return dir;
 }

@@ -3,17 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PondError } from '../lib/errors';
-import { ManualMembers, openManualMembers, readOnlyManualSource, validateManualMember, type ManualMemberInput } from './manual-members';
-import { appDataDir, type PathEnv } from './paths';
+import { ManualMembers, validateManualMember, type ManualMemberInput } from './manual-members';
 import { openConfBackend, SettingsStore } from './settings-store';
 
 let root: string;
-let pathEnv: PathEnv;
 
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-manual-'));
-  const env = { HOME: path.join(root, 'home'), XDG_CONFIG_HOME: path.join(root, 'config') };
-  pathEnv = { platform: 'linux', env, home: env.HOME };
   fs.mkdirSync(path.join(root, 'home', '.ssh'), { recursive: true });
   fs.writeFileSync(path.join(root, 'home', '.ssh', 'id_ed25519'), 'key');
 });
@@ -166,20 +162,5 @@ describe('ManualMembers over the settings file', () => {
     expect(m.add(base).ok && m.list()[0]?.id).toBe('man_a');
     const second = m.add({ ...base, slug: 'web' });
     expect(second.ok && second.member.id).toBe('man_b');
-  });
-});
-
-describe('settings file location', () => {
-  it("the CLI opens the app's userData settings file", () => {
-    openManualMembers(pathEnv).add({ ...base, identityFile: '~/.ssh/id_ed25519' });
-    expect(fs.existsSync(path.join(appDataDir(pathEnv), 'config.json'))).toBe(true);
-    expect(appDataDir(pathEnv)).toBe(path.join(root, 'config', 'Pond Desktop'));
-    expect(readOnlyManualSource(pathEnv).list().map((m) => m.slug)).toEqual(['db']);
-  });
-
-  it('read-only listing does not create the settings file', () => {
-    const source = readOnlyManualSource(pathEnv);
-    expect(source.list()).toEqual([]);
-    expect(fs.existsSync(path.join(appDataDir(pathEnv), 'config.json'))).toBe(false);
   });
 });

@@ -10,9 +10,7 @@ import path from 'node:path';
 import { PondError } from '../lib/errors';
 import { requestedExposedPorts } from './exposed-ports';
 import { normalizePondName, normalizeSlug, requestedPondName, requestedSlug } from '../lib/names';
-import { appDataDir, type PathEnv } from './paths';
-import type { ManualSource } from './ponds-directory';
-import { openConfBackend, SETTINGS_FILE_NAME, SettingsStore, type ManualMember, type Settings } from './settings-store';
+import type { ManualMember, Settings } from './settings-store';
 
 export const DEFAULT_SSH_PORT = 22;
 
@@ -242,30 +240,4 @@ export function nodeFileExists(file: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** One line describing how the member is reached, for CLI output. */
-export function describeManualMember(m: ManualMember): string {
-  const key = m.identityFile ? `key ${m.identityFile}` : 'ssh-agent';
-  const ports = m.ports.length > 0 ? `ports ${m.ports.join(',')}` : 'no exposed ports';
-  return `${m.pond}/${m.slug}\t${m.id}\tssh://${m.user}@${m.host}:${m.port}\t${key}\t${ports}`;
-}
-
-/** The settings file the desktop app uses, opened for the CLI (created if missing). */
-export function openManualMembers(pathEnv: PathEnv): ManualMembers {
-  const store = new SettingsStore(openConfBackend(appDataDir(pathEnv)));
-  return new ManualMembers(store, { home: pathEnv.env.HOME || pathEnv.home, fileExists: nodeFileExists });
-}
-
-/**
- * Hand-added hosts for read-only commands: when the app has never written its settings
- * file there are none, and listing must not create the file.
- */
-export function readOnlyManualSource(pathEnv: PathEnv): ManualSource {
-  const dir = appDataDir(pathEnv);
-  const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
-  return {
-    file,
-    list: () => (fs.existsSync(file) ? new SettingsStore(openConfBackend(dir)).get('manualMembers') : []),
-  };
 }

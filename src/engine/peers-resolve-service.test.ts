@@ -7,7 +7,8 @@ import { FakeE2B, FakeIslo, FakeRailway, type LocalServer } from '../providers/b
 import { ProducedUrls } from './produced-urls';
 import { claimText } from './testing/claims-fixtures';
 import { PondError } from '../lib/errors';
-import { claimsDir, type PathEnv } from './paths';
+import { claimsDir, type PathEnv } from '../lib/paths';
+import { listClaims } from './claims';
 import { BridgeService, browserUrl } from './peers-resolve-service';
 import { openConfBackend, SettingsStore } from './settings-store';
 
@@ -60,7 +61,8 @@ async function setup(options: { env?: Record<string, string>; cipher?: Cipher | 
   const settings = new SettingsStore(openConfBackend(path.join(root, 'userData')));
   const produced = new ProducedUrls();
   const service = new BridgeService({
-    pathEnv,
+    claims: async () => (await listClaims(dir)).claims.map((l) => l.claim),
+    manualMembers: () => [],
     env,
     settings,
     ...(options.cipher === null ? {} : { cipher: options.cipher ?? xor }),

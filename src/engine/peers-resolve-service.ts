@@ -15,17 +15,20 @@ import { EncryptedSecretStore, type Cipher, type SecretsSetting } from '../provi
 import type { HttpClientOptions } from '../lib/http';
 import { redactSecrets } from '../lib/redact';
 import type { Claim } from './claim';
-import { listClaims, type ClaimsListing } from './claims';
 import { PondError } from '../lib/errors';
 import { EXPOSED_PORTS_LABEL, parseExposedPortsLabel } from './exposed-ports';
 import { byteCompare } from '../lib/byte-order';
 import { basePeerRow, compareRows } from './rows';
-import { claimsDir, type PathEnv } from './paths';
-import { DEFAULT_SHARE_TTL_SECONDS, resolveProviderGroup } from './peers-resolve';
-import { filterClaimsForPond } from './ponds';
+import { DEFAULT_SHARE_TTL_SECONDS, resolvePondPeers, resolveProviderGroup } from './peers-resolve';
+import { filterClaimsForPond, manualRow } from './ponds';
+import { normalizePondName } from '../lib/names';
+import type { ManualMember } from './settings-store';
 
 export interface BridgeServiceDeps {
-  pathEnv: PathEnv;
+  /** Every local claim, as the pond directory holds them live. */
+  claims: () => Promise<readonly Claim[]>;
+  /** The hand-added hosts, listed beside crabbox's members as provider ssh. */
+  manualMembers: () => readonly ManualMember[];
   /** Where crabbox's credential variables are read (the process environment). */
   env: Env;
   settings: SecretsSetting;
@@ -34,7 +37,16 @@ export interface BridgeServiceDeps {
   producedUrls: { add(url: string): void };
   http?: Omit<HttpClientOptions, 'secrets'>;
   now?: () => number;
-  listClaims?: (dir: string) => Promise<ClaimsListing>;
+}
+
+/** `pond peers`: the pond, an optional provider filter, and an optional port to publish on every URL member. */
+export interface PeersRequest {
+  pond: string;
+  /** A provider name or alias, or '' for all (then one failing provider never hides the others). */
+  provider: string;
+  sharePort: number;
+  /** Lifetime of shares made for `sharePort` (default 24 h). */
+  shareTtlSeconds?: number;
 }
 
 export interface PublishRequest {
@@ -70,11 +82,9 @@ function publishable(provider: string): boolean {
 export class BridgeService {
   private readonly store: EncryptedSecretStore;
   private readonly stopping = new AbortController();
-  private readonly list: (dir: string) => Promise<ClaimsListing>;
 
   constructor(private readonly deps: BridgeServiceDeps) {
     this.store = new EncryptedSecretStore(deps.settings, deps.cipher);
-    this.list = deps.listClaims ?? ((dir) => listClaims(dir));
   }
 
   credentials(): Credentials {
@@ -128,6 +138,21 @@ export class BridgeService {
     return { pond, members, problems };
   }
 
+  /**
+   * Every member of a pond as `crabbox pond peers` lists them (spec §3.5–§3.6): URL members
+   * completed by their providers, hand-added hosts as provider ssh, in crabbox's order.
+   */
+  async peers(request: PeersRequest, signal: AbortSignal): Promise<PeerRow[]> {
+    const provider = request.provider.trim() === '' ? '' : canonicalProvider(request.provider);
+    const ctx = this.context();
+    const rows = await resolvePondPeers(await this.deps.claims(), bridgeLoader(ctx), { ...request, provider, signal: AbortSignal.any([signal, this.stopping.signal]) });
+    if (provider === '' || provider === 'ssh') {
+      const pond = normalizePondName(request.pond);
+      rows.push(...this.deps.manualMembers().filter((m) => normalizePondName(m.pond) === pond).map(manualRow));
+    }
+    return rows.sort(compareRows);
+  }
+
   /** "Publish URL": a public URL for one port of one member (reusing a still-valid Islo share). */
   async publish(request: PublishRequest, signal: AbortSignal): Promise<{ target: BridgeTargetView }> {
     const claim = (await this.pondClaims(request.pond)).find((c) => c.leaseID === request.leaseID);
@@ -160,17 +185,7 @@ export class BridgeService {
   }
 
   private async pondClaims(pond: string): Promise<Claim[]> {
-    let dir: string;
-    try {
-      dir = claimsDir(this.deps.pathEnv);
-    } catch (error) {
-      throw new PondError('UNAVAILABLE', (error as Error).message);
-    }
-    const listing = await this.list(dir);
-    return filterClaimsForPond(
-      listing.claims.map((l) => l.claim),
-      pond,
-    );
+    return filterClaimsForPond(await this.deps.claims(), pond);
   }
 
   private targetView(target: BridgeTarget): BridgeTargetView {

@@ -9,7 +9,7 @@ import { FakeE2B, FakeIslo, FakeRailway, type LocalServer } from '../providers/b
 import { run } from '../cli/main';
 import { testIO, type TestIO } from '../cli/testing/test-io';
 import { claimText } from './testing/claims-fixtures';
-import { claimsDir } from './paths';
+import { claimsDir } from '../lib/paths';
 
 const ISLO_KEY = 'isk_cli_key_0000111122223333';
 const servers: LocalServer[] = [];

@@ -8,7 +8,7 @@ import { listClaims, nodeClaimsFs, type ClaimProblem, type ClaimsFs, type Claims
 import { ClaimsWatcher } from './claims-watch';
 import { DirectoryWatcher, type DirWatchOptions } from './claims-watch-dir';
 import { normalizePondName } from '../lib/names';
-import { claimsDir, PathError, type PathEnv } from './paths';
+import { claimsDir, PathError, type PathEnv } from '../lib/paths';
 import { groupPonds, type Pond, type PondsSnapshot } from './ponds';
 import type { ManualMember } from './settings-store';
 
@@ -25,6 +25,8 @@ export interface PondDirectoryOptions {
   manual?: ManualSource;
   fs?: ClaimsFs;
   watch?: Omit<DirWatchOptions, 'filter'>;
+  /** False: read claims and hand-added hosts once, never watch (one-shot CLI commands). */
+  live?: boolean;
 }
 
 export type PondsListener = (snapshot: PondsSnapshot) => void;
@@ -90,9 +92,14 @@ export class PondDirectory {
     this.current = buildSnapshot(0, this.listing, []);
   }
 
-  /** Reads claims and hand-added hosts, then keeps them live. */
+  /** Reads claims and hand-added hosts, then keeps them live (unless `live` is false). */
   async start(): Promise<PondsSnapshot> {
     this.loadManual();
+    if (this.options.live === false) {
+      if (typeof this.options.claimsDir === 'string') this.listing = await listClaims(this.options.claimsDir, this.options.fs ?? nodeClaimsFs);
+      this.rebuild();
+      return this.current;
+    }
     const file = this.options.manual?.file;
     if (file) {
       const name = path.basename(file);
@@ -142,6 +149,23 @@ export class PondDirectory {
     if (this.loadManual()) this.rebuild();
   }
 
+  /**
+   * Brings the snapshot up to date with the disk now: crabbox's claims re-listed (only
+   * changed files read) and the hand-added hosts re-read. Services call it before acting
+   * on the claims, so nothing is read from disk behind the directory's back.
+   */
+  async refresh(): Promise<void> {
+    if (this.options.live === false) {
+      if (typeof this.options.claimsDir === 'string') this.listing = await listClaims(this.options.claimsDir, this.options.fs ?? nodeClaimsFs);
+      this.loadManual();
+      this.rebuild();
+      return;
+    }
+    await this.settled();
+    await this.claimsWatcher?.refresh();
+    this.reloadManual();
+  }
+
   /** Resolves once every change seen so far has reached the snapshot. */
   async settled(): Promise<void> {
     await this.settingsWatcher?.settled();
@@ -170,7 +194,7 @@ export class PondDirectory {
 }
 
 /** The directory for an environment: crabbox's claims where crabbox keeps them (spec §1.1). */
-export function createPondDirectory(pathEnv: PathEnv, manual?: ManualSource, watch?: PondDirectoryOptions['watch']): PondDirectory {
+export function createPondDirectory(pathEnv: PathEnv, manual?: ManualSource, options: Pick<PondDirectoryOptions, 'watch' | 'live'> = {}): PondDirectory {
   let dir: PondDirectoryOptions['claimsDir'];
   try {
     dir = claimsDir(pathEnv);
@@ -178,5 +202,5 @@ export function createPondDirectory(pathEnv: PathEnv, manual?: ManualSource, wat
     if (!(error instanceof PathError)) throw error;
     dir = { error: error.message };
   }
-  return new PondDirectory({ claimsDir: dir, ...(manual ? { manual } : {}), ...(watch ? { watch } : {}) });
+  return new PondDirectory({ claimsDir: dir, ...(manual ? { manual } : {}), ...options });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installFakeCrabbox, type FakeCrabbox } from './testing/fake-crabbox/index';
 import type { ReleaseProgress } from './release';
+import { diskListing } from './testing/disk-listing';
 import { releaseDeps, ReleaseService } from './release-service';
 import { openConfBackend, SettingsStore } from './settings-store';
 
@@ -11,6 +12,7 @@ function service(fake: FakeCrabbox): ReleaseService {
   return new ReleaseService(
     releaseDeps({
       pathEnv: { platform: 'linux', env: fake.env, home: fake.env.HOME as string },
+      listing: diskListing({ platform: 'linux', env: fake.env, home: fake.env.HOME as string }),
       settings,
       env: fake.env,
       disconnectPond: async () => {},
@@ -23,6 +25,7 @@ describe('releaseDeps', () => {
     const fake = installFakeCrabbox();
     const deps = releaseDeps({
       pathEnv: { platform: 'linux', env: fake.env, home: fake.env.HOME as string },
+      listing: diskListing({ platform: 'linux', env: fake.env, home: fake.env.HOME as string }),
       settings: new SettingsStore(openConfBackend(path.join(fake.root, 'settings'))),
       env: fake.env,
       disconnectPond: async () => {},

@@ -5,12 +5,14 @@
 import fs from 'node:fs/promises';
 import { CrabboxCli } from '../providers/lifecycle/crabbox-cli';
 import type { SpawnFn } from '../providers/lifecycle/run-process';
-import { listClaims, readClaimEntry } from './claims';
+import { readClaimEntry } from './claims';
 import { PondError } from '../lib/errors';
-import type { PathEnv } from './paths';
-import { claimsDir } from './paths';
-import { filterClaimsForPond } from './ponds';
+import type { PathEnv } from '../lib/paths';
+import { claimsDir } from '../lib/paths';
+import { filterClaimsForPond, type PondsSnapshot } from './ponds';
+import type { ListedClaim } from './claims';
 import {
+  emptyReleaseSummary,
   planRelease,
   releasePond,
   releasePondName,
@@ -26,6 +28,8 @@ export interface ReleaseEnvironment {
   settings: Pick<SettingsStore, 'get' | 'set'>;
   /** Environment crabbox runs with (and where PATH is searched). */
   env: Readonly<Record<string, string | undefined>>;
+  /** The claims as the pond directory holds them (after it caught up with changes seen so far). */
+  listing: () => Promise<{ snapshot: Pick<PondsSnapshot, 'claimsDirState' | 'problems'>; claims: readonly ListedClaim[] }>;
   disconnectPond: (pond: string) => Promise<void>;
   spawn?: SpawnFn;
   stopTimeoutMs?: number;
@@ -44,13 +48,13 @@ export function releaseDeps(environment: ReleaseEnvironment): ReleaseDeps {
   const { pathEnv, settings, env } = environment;
   return {
     async listPondClaims(pond) {
-      const listing = await listClaims(claimsDirOrThrow(pathEnv));
-      if (listing.state === 'unreadable') {
-        throw new PondError('UNAVAILABLE', listing.problems.map((p) => p.message).join('; '));
+      const { snapshot, claims } = await environment.listing();
+      if (snapshot.claimsDirState === 'unreadable') {
+        throw new PondError('UNAVAILABLE', snapshot.problems.map((p) => p.message).join('; '));
       }
       return {
-        claims: filterClaimsForPond(listing.claims, pond).map((c) => c.claim),
-        problems: listing.problems.map((p) => p.message),
+        claims: filterClaimsForPond(claims, pond).map((c) => c.claim),
+        problems: snapshot.problems.map((p) => p.message),
       };
     },
     async readClaim(leaseID) {
@@ -93,6 +97,11 @@ export class ReleaseService {
   /** Members, providers, crabbox status and whether release is possible; touches nothing. */
   plan(pond: string): Promise<ReleasePlan> {
     return planRelease(this.deps, pond);
+  }
+
+  /** The summary of releasing a pond that has no members: nothing to do. */
+  emptySummary(plan: ReleasePlan): ReleaseSummary {
+    return emptyReleaseSummary(plan);
   }
 
   isRunning(pond: string): boolean {

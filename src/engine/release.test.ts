@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installFakeCrabbox, processAlive, type FakeCrabbox } from './testing/fake-crabbox/index';
 import { planRelease, releasePond, type ReleaseDeps, type ReleaseProgress } from './release';
+import { diskListing } from './testing/disk-listing';
 import { releaseDeps } from './release-service';
 import { openConfBackend, SettingsStore, type ManualMember } from './settings-store';
 
@@ -25,6 +26,7 @@ function setup(options: { version?: string; stopTimeoutMs?: number; withCrabbox?
   const events: ReleaseProgress[] = [];
   const deps = releaseDeps({
     pathEnv: { platform: 'linux', env, home: env.HOME as string },
+    listing: diskListing({ platform: 'linux', env, home: env.HOME as string }),
     settings,
     env,
     disconnectPond: async (pond) => {

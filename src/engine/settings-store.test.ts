@@ -1,11 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { openConfBackend, SettingsStore } from './settings-store';
+import { afterEach, describe, expect, it } from 'vitest';
+import { lazyConfBackend, openConfBackend, SettingsStore } from './settings-store';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'pond-settings-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-settings-'));
+  dirs.push(dir);
+  return dir;
 }
 
 describe('SettingsStore', () => {
@@ -35,5 +42,29 @@ describe('SettingsStore', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'config.json'), '{not json');
     expect(() => openConfBackend(dir)).toThrow(/config\.json cannot be read .*fix or move it aside/);
+  });
+});
+
+describe('lazyConfBackend', () => {
+  it('reads defaults without creating the file, and creates it on the first write', () => {
+    const dir = path.join(tempDir(), 'Pond Desktop');
+    const store = new SettingsStore(lazyConfBackend(dir));
+    expect(store.path).toBe(path.join(dir, 'config.json'));
+    expect(store.get('manualMembers')).toEqual([]);
+    expect(fs.existsSync(store.path)).toBe(false);
+    store.set('crabboxPath', '/opt/crabbox');
+    expect(fs.existsSync(store.path)).toBe(true);
+    expect(new SettingsStore(openConfBackend(dir)).get('crabboxPath')).toBe('/opt/crabbox');
+  });
+
+  it('sees a file another process wrote, and names a broken one only when it is read', () => {
+    const dir = tempDir();
+    const store = new SettingsStore(lazyConfBackend(dir));
+    new SettingsStore(openConfBackend(dir)).set('crabboxPath', '/usr/bin/crabbox');
+    expect(store.get('crabboxPath')).toBe('/usr/bin/crabbox');
+    const broken = tempDir();
+    fs.writeFileSync(path.join(broken, 'config.json'), '{not json');
+    const lazy = new SettingsStore(lazyConfBackend(broken));
+    expect(() => lazy.get('manualMembers')).toThrow(/config\.json cannot be read .*fix or move it aside/);
   });
 });

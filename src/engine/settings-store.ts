@@ -4,6 +4,8 @@
  * same file with `conf`, which electron-store wraps. Values are zod-checked on read so a
  * hand-edited file yields a clear error naming the key instead of a crash.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
 import { PondError } from '../lib/errors';
@@ -73,6 +75,23 @@ export function openConfBackend(dir: string): SettingsBackend {
       `settings file ${dir}/${SETTINGS_FILE_NAME}.json cannot be read (${(error as Error).message}); fix or move it aside`,
     );
   }
+}
+
+/**
+ * The settings file for engines outside Electron (CLI, web host, agent): read through conf
+ * once the file exists, defaults until then, created only by the first write. So listing
+ * ponds never creates the app's settings file, and a broken file is an error naming it on
+ * the reads that need it rather than at start-up.
+ */
+export function lazyConfBackend(dir: string): SettingsBackend {
+  const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
+  let conf: SettingsBackend | undefined;
+  const open = () => (conf ??= openConfBackend(dir));
+  return {
+    path: file,
+    get: (key) => (conf !== undefined || existsSync(file) ? open().get(key) : DEFAULT_SETTINGS[key as SettingsKey]),
+    set: (key, value) => open().set(key, value),
+  };
 }
 
 export class SettingsStore {

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import type { WsMessage } from '../contract/index';
 import { createHandlers } from '../api/handlers';
 import { createEngine } from '../api/engine';
-import { openConfBackend, SettingsStore } from '../engine/settings-store';
+import { openConfBackend } from '../engine/settings-store';
 import { startHost, type RunningHost } from './server';
 
 let host: RunningHost;
@@ -26,7 +26,7 @@ beforeEach(async () => {
     app: { name: 'Pond Desktop', version: '9.9.9' },
     pathEnv: { platform: 'linux', env, home: env.HOME },
     userDataDir: path.join(root, 'data'),
-    settings: new SettingsStore(openConfBackend(path.join(root, 'data'))),
+    settings: openConfBackend(path.join(root, 'data')),
     log: () => {},
   });
   host = await startHost({ handlers: createHandlers(engine), bus: engine.bus, rendererDir });

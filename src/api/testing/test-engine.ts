@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Envelope, EventName } from '../../contract/index';
 import { createEngine, type Engine, type EngineDeps } from '../engine';
-import { openConfBackend, SettingsStore } from '../../engine/settings-store';
+import { openConfBackend } from '../../engine/settings-store';
 import { dispatch } from '../dispatch';
 import { createHandlers } from '../handlers';
 
@@ -48,7 +48,7 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
     app: { name: 'Pond Desktop', version: '0.0.0-test' },
     pathEnv: { platform: 'linux', env, home: env.HOME ?? '' },
     userDataDir,
-    settings: new SettingsStore(openConfBackend(userDataDir)),
+    settings: openConfBackend(userDataDir),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
     log: (message) => void logs.push(message),

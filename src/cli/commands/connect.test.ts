@@ -9,7 +9,7 @@ import { findFreePortRange } from '../../engine/mesh/testing/ports';
 import { startNamedEcho, type TestService } from '../../engine/mesh/testing/services';
 import { generateKey } from '../../engine/mesh/testing/keys';
 import { startSshd, type Sshd } from '../../engine/mesh/testing/sshd';
-import { appDataDir, claimsDir, leaseKeyDir } from '../../engine/paths';
+import { appDataDir, claimsDir, leaseKeyDir } from '../../lib/paths';
 import { openConfBackend, SettingsStore } from '../../engine/settings-store';
 import { run } from '../main';
 import type { CliCommand } from '../types';
@@ -111,7 +111,7 @@ describe('pond connect --json', () => {
     const store = new SettingsStore(openConfBackend(appDataDir(io.pathEnv)));
     store.set('forwardPorts', { [forwardPortKey({ pond: 'alpha', member: 'web', remotePort: 9090 })]: range.min + 5 });
 
-    expect(await runWith(connectCommand({ portRange: range }), ['--json', 'alpha'], io)).toBe(0);
+    expect(await runWith(connectCommand({ mesh: { portRange: range } }), ['--json', 'alpha'], io)).toBe(0);
     const paths = pondFilePaths(io.pathEnv, 'alpha');
     const { min } = range;
     expect(io.stdout()).toBe(
@@ -132,7 +132,7 @@ describe('pond connect --json', () => {
     const range = await findFreePortRange(5);
     const io = newIO();
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', labels: { crabbox_exposed_ports: '80' } });
-    expect(await runWith(connectCommand({ portRange: range }), ['alpha', '--json'], io)).toBe(0);
+    expect(await runWith(connectCommand({ mesh: { portRange: range } }), ['alpha', '--json'], io)).toBe(0);
     expect(io.stderr()).toMatch(/^warning: web: ssh endpoint not yet recorded for this lease/);
     expect(JSON.parse(io.stdout()).forwards).toEqual([{ peer: 'web', remotePort: 80, localPort: range.min, leaseID: 'cbx_00000000000a' }]);
   });
@@ -170,7 +170,7 @@ describe('pond connect in the foreground against a real sshd', () => {
       copyFileSync(sshd.clientKeyPath, path.join(keyDir, 'id_ed25519'));
     }
 
-    const exit = runWith(connectCommand({ portRange: range }), ['alpha'], io);
+    const exit = runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io);
     await waitFor(() => io.stdout().includes('wrote ') || io.stderr().includes('failed'), () => `ready; stderr so far:\n${io.stderr()}`);
     const paths = pondFilePaths(io.pathEnv, 'alpha');
     expect(io.stdout()).toBe(
@@ -203,7 +203,7 @@ describe('pond connect in the foreground against a real sshd', () => {
     const io = newIO({ CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: sshd.clientKeyPath });
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     const paths = pondFilePaths(io.pathEnv, 'alpha');
-    const command = connectCommand({ portRange: range, tuning: { backoffBaseMs: 50, backoffMaxMs: 200 } });
+    const command = connectCommand({ mesh: { portRange: range, tuning: { backoffBaseMs: 50, backoffMaxMs: 200 } } });
     const exit = runWith(command, ['alpha'], io);
     await waitFor(() => io.stdout().includes('wrote '), () => `ready; stderr so far:\n${io.stderr()}`);
     const before = readFileSync(paths.envPath, 'utf8');
@@ -230,7 +230,7 @@ describe('pond connect in the foreground against a real sshd', () => {
     sshd.authorize(generateKey(keyDir, 'id_enc', { passphrase: 'open sesame' }));
     const io = scopedTestIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'] });
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
-    const exit = runWith(connectCommand({ portRange: range }), ['alpha'], io);
+    const exit = runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io);
     await waitFor(() => io.stdout().includes('wrote ') || /failed/.test(io.stderr()), () => `ready; stderr so far:\n${io.stderr()}`);
     expect(io.stdout()).toContain('SSH-mesh ready (1 forward)');
     expect(io.stderr().split(`passphrase for ${path.join(keyDir, 'id_enc')} (web): `)).toHaveLength(3);
@@ -242,7 +242,7 @@ describe('pond connect in the foreground against a real sshd', () => {
     const range = await findFreePortRange(5);
     const io = newIO();
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', labels: { crabbox_exposed_ports: '80' } });
-    expect(await runWith(connectCommand({ portRange: range }), ['alpha'], io)).toBe(1);
+    expect(await runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io)).toBe(1);
     expect(io.stdout()).toBe('');
     expect(io.stderr()).toContain('web: failed: ssh endpoint not yet recorded for this lease');
     expect(io.stderr()).toContain('pond "alpha": every member has failed; giving up');

@@ -1,62 +1,32 @@
 /**
- * `pond connect NAME [--provider P] [--json]`: crabbox's `pond connect`, on the same
- * mesh engine as Pond Desktop. In the foreground it holds every forward of the pond over
- * one SSH session per member, keeps them alive through reconnects, keeps the env/hosts
- * files equal to what is up, and on Ctrl-C / SIGTERM closes everything and removes the
- * files. `--json` prints the forward table (spec §8.2) and exits without writing the
- * files: a file advertising ports nothing listens on would be wrong the moment it is read.
+ * `pond connect NAME [--provider P] [--json]`: crabbox's `pond connect`, on the engine's
+ * mesh. In the foreground it holds every forward of the pond over one SSH session per
+ * member, keeps them alive through reconnects, keeps the env/hosts files equal to what is
+ * up, and on Ctrl-C / SIGTERM closes everything and removes the files. `--json` prints the
+ * forward table (spec §8.2) and exits without writing the files: a file advertising ports
+ * nothing listens on would be wrong the moment it is read.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { sessionLine, type EventPayload, type MeshMemberShape, type MeshPondShape } from '../../contract/index';
+import type { MeshMember } from '../../engine/mesh/types';
+import type { PondFilePaths } from '../../engine/exports';
+import type { Engine } from '../../api/engine';
 import { PondError } from '../../lib/errors';
-import { forwardTable, forwardTableJSON, planForwards, pondFilePaths, PondFilesWriter, renderEnvFile, type PondFilePaths } from '../../engine/exports';
 import { goQuote } from '../../lib/go-quote';
-import { sessionLine } from '../../contract/index';
-import type { MemberHealth, PondHealth } from '../../engine/mesh/health';
-import { MeshManager, type ForwardsChange, type PassphraseRequest } from '../../engine/mesh/manager';
-import { inMemoryPortMemory, PortAllocator, settingsPortMemory, type BoundPort, type PortMemory } from '../../engine/mesh/port-allocator';
-import type { SessionTuning } from '../../engine/mesh/session';
-import {
-  ineligibleProviderMessage,
-  noMeshMembersMessage,
-  nothingToForwardMessage,
-  resolvePondMeshMembers,
-} from '../../engine/mesh/targets';
-import type { ForwardSpec, MeshMember } from '../../engine/mesh/types';
-import { appDataDir, PathError } from '../../engine/paths';
-import { openConfBackend, SETTINGS_FILE_NAME, SettingsStore } from '../../engine/settings-store';
+import { PathError } from '../../lib/paths';
 import { parseFlags } from '../args';
+import { reportProblems, requireClaimsDir, withEngine, type CliEngineOptions } from '../engine';
+import { ineligibleProviderMessage, noMeshMembersMessage, nothingToForwardMessage } from '../mesh-messages';
 import type { CliCommand, CliIO } from '../types';
 import { pondNameArg } from './env';
-import { readPondSources, reportProblems } from '../pond-sources';
 
 export interface ConnectOptions {
-  /** Session timings (tests shorten the backoff). */
-  tuning?: Partial<SessionTuning>;
-  /** Local port range (tests keep clear of 51820–52819, which a running app may hold). */
-  portRange?: { min: number; max: number };
+  /** Session timings and the local port range (tests shorten the backoff and keep clear of 51820–52819). */
+  mesh?: CliEngineOptions['mesh'];
   /** How long to wait for the first connection attempts before printing the table. */
   settleMs?: number;
 }
 
 const NO_FREE_PORTS_EXIT = 7;
-
-/** Remembered forward ports from Pond Desktop's settings (shared with the app). */
-function portMemory(io: CliIO, persist: boolean): PortMemory {
-  const dir = appDataDir(io.pathEnv);
-  try {
-    if (!persist) {
-      const exists = existsSync(path.join(dir, `${SETTINGS_FILE_NAME}.json`));
-      return inMemoryPortMemory(exists ? new SettingsStore(openConfBackend(dir)).get('forwardPorts') : {});
-    }
-    const store = new SettingsStore(openConfBackend(dir));
-    store.get('forwardPorts');
-    return settingsPortMemory(store);
-  } catch (error) {
-    io.err(`warning: remembered forward ports are unavailable (${(error as Error).message}); ports are picked afresh\n`);
-    return inMemoryPortMemory();
-  }
-}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -69,7 +39,7 @@ class HealthReporter {
 
   constructor(private readonly io: CliIO) {}
 
-  report(health: MemberHealth): void {
+  report(health: MeshMemberShape): void {
     const line = `${health.member}: ${sessionLine(health.session, Date.now())}`;
     const first = !this.sessionLines.has(health.member);
     // A session is `stopped` until it starts; only a stop after that is news.
@@ -95,29 +65,25 @@ class HealthReporter {
 }
 
 /** Every member has had its first attempt: it is up, or it failed at least once. */
-function settled(health: PondHealth): boolean {
-  return health.members.every((m) => m.session.state !== 'connecting' || m.session.lastError !== null);
+function settled(pond: MeshPondShape): boolean {
+  return pond.members.every((m) => m.session.state !== 'connecting' || m.session.lastError !== null);
 }
 
-function allFailed(health: PondHealth): boolean {
-  return health.members.length > 0 && health.members.every((m) => m.session.state === 'failed');
+function allFailed(pond: MeshPondShape): boolean {
+  return pond.members.length > 0 && pond.members.every((m) => m.session.state === 'failed');
 }
 
-function exportsBlock(forwards: readonly ForwardSpec[]): string {
-  return renderEnvFile(forwards).exports.map((line) => `${line}\n`).join('');
+function exportsBlock(lines: ReadonlyArray<{ line: string }>): string {
+  return lines.map((l) => `${l.line}\n`).join('');
 }
 
-async function printTable(io: CliIO, pond: string, members: readonly MeshMember[], paths: PondFilePaths, range: ConnectOptions['portRange']): Promise<number> {
-  const allocator = new PortAllocator({ memory: portMemory(io, false), ...range });
-  const bound: BoundPort[] = [];
+async function printTable(io: CliIO, engine: Engine, pond: string, members: readonly MeshMember[]): Promise<number> {
   try {
-    const forwards = await planForwards(members, async (member, remotePort) => {
-      const port = await allocator.bind({ pond, member: member.name, remotePort }, (socket) => socket.destroy());
-      bound.push(port);
-      if (port.moved) io.err(`note: ${member.name}:${remotePort}: ${port.moved.reason}; it would use 127.0.0.1:${port.moved.to}\n`);
-      return port.port;
-    });
-    io.out(forwardTableJSON(forwardTable(paths, forwards)));
+    io.out(
+      await engine.previewForwards(pond, members, (member, remotePort, move) =>
+        io.err(`note: ${member}:${remotePort}: ${move.reason}; it would use 127.0.0.1:${move.to}\n`),
+      ),
+    );
     return 0;
   } catch (error) {
     if (error instanceof PondError && error.code === 'UNAVAILABLE') {
@@ -125,12 +91,10 @@ async function printTable(io: CliIO, pond: string, members: readonly MeshMember[
       return NO_FREE_PORTS_EXIT;
     }
     throw error;
-  } finally {
-    await Promise.all(bound.map((b) => allocator.release(b)));
   }
 }
 
-async function askPassphrase(io: CliIO, request: PassphraseRequest): Promise<string | null> {
+async function askPassphrase(io: CliIO, request: EventPayload<'mesh:passphraseRequest'>): Promise<string | null> {
   if (!io.isTTY) {
     io.err(`${request.member}: ${request.keyPath} is encrypted and there is no terminal to ask for its passphrase; add it to ssh-agent instead\n`);
     return null;
@@ -139,38 +103,27 @@ async function askPassphrase(io: CliIO, request: PassphraseRequest): Promise<str
   return io.readLine(`${again}passphrase for ${request.keyPath} (${request.member}): `);
 }
 
-async function holdForwards(io: CliIO, pond: string, members: readonly MeshMember[], paths: PondFilePaths, options: ConnectOptions): Promise<number> {
-  const writer = new PondFilesWriter(io.pathEnv, pond);
+async function holdForwards(io: CliIO, engine: Engine, pond: string, paths: PondFilePaths, settleMs: number): Promise<number> {
   const reporter = new HealthReporter(io);
+  const health = () => engine.mesh.status(pond).ponds[0] ?? { pond, members: [] };
   let announced = false;
-  let pendingWrite: Promise<unknown> = Promise.resolve();
   let wake: () => void = () => {};
 
-  const onForwards = (change: ForwardsChange) => {
-    const forwards = change.connected ? change.forwards : [];
-    pendingWrite = pendingWrite.then(async () => {
-      try {
-        const result = await writer.update(forwards);
-        if (!announced || result === 'unchanged') return;
-        if (result === 'removed') io.err(`pond ${goQuote(pond)}: no forwards are up; removed ${paths.envPath} and ${paths.hostsPath}\n`);
-        else io.err(`pond ${goQuote(pond)}: ${plural(forwards.length, 'forward')} up; rewrote ${paths.envPath}\n${exportsBlock(forwards)}`);
-      } catch (error) {
-        io.err(`warning: cannot update ${paths.envPath}: ${(error as Error).message}\n`);
-      }
-    });
+  const unsubscribe = engine.bus.subscribe((event, payload) => {
+    if (event === 'mesh:health') {
+      const member = payload as EventPayload<'mesh:health'>;
+      if (member.pond === pond) reporter.report(member);
+    } else if (event === 'mesh:passphraseRequest') {
+      const request = payload as EventPayload<'mesh:passphraseRequest'>;
+      void askPassphrase(io, request).then((passphrase) => engine.meshPrompts.answer(request.requestId, passphrase));
+    } else if (event === 'exports:changed' && (payload as EventPayload<'exports:changed'>).pond === pond && announced) {
+      void engine.exports.get(pond, 'sh').then((view) => {
+        if (view.problem) io.err(`warning: ${view.problem}\n`);
+        else if (view.lines.length === 0) io.err(`pond ${goQuote(pond)}: no forwards are up; removed ${paths.envPath} and ${paths.hostsPath}\n`);
+        else io.err(`pond ${goQuote(pond)}: ${plural(view.lines.length, 'forward')} up; rewrote ${paths.envPath}\n${exportsBlock(view.lines)}`);
+      });
+    }
     wake();
-  };
-
-  const manager = new MeshManager({
-    resolveMembers: async () => [...members],
-    allocator: new PortAllocator({ memory: portMemory(io, true), ...options.portRange }),
-    askPassphrase: (request) => askPassphrase(io, request),
-    onHealth: (health) => {
-      reporter.report(health);
-      wake();
-    },
-    onForwardsChanged: onForwards,
-    ...(options.tuning ? { tuning: options.tuning } : {}),
   });
 
   const until = (done: () => boolean, ms?: number) =>
@@ -191,17 +144,16 @@ async function holdForwards(io: CliIO, pond: string, members: readonly MeshMembe
 
   let exitCode = 0;
   try {
-    await manager.connect({ pond });
-    await until(() => settled(manager.status(pond).ponds[0] ?? { pond, members: [] }), options.settleMs ?? 25_000);
-    await pendingWrite;
+    await engine.mesh.connect({ pond });
+    await until(() => settled(health()), settleMs);
+    await engine.filesSettled();
     if (!io.signal.aborted) {
-      const ready = manager.readyForwards(pond);
-      if (ready.length > 0) {
-        io.out(`pond ${goQuote(pond)} SSH-mesh ready (${plural(ready.length, 'forward')})\n${exportsBlock(ready)}`);
+      const { lines } = await engine.exports.get(pond, 'sh');
+      if (lines.length > 0) {
+        io.out(`pond ${goQuote(pond)} SSH-mesh ready (${plural(lines.length, 'forward')})\n${exportsBlock(lines)}`);
         io.out(`wrote ${paths.hostsPath}\nwrote ${paths.envPath}\n`);
       }
-      const health = () => manager.status(pond).ponds[0] ?? { pond, members: [] };
-      if (ready.length === 0 && !allFailed(health())) io.err(`pond ${goQuote(pond)}: no forwards are up yet; still trying (Ctrl-C to stop)\n`);
+      if (lines.length === 0 && !allFailed(health())) io.err(`pond ${goQuote(pond)}: no forwards are up yet; still trying (Ctrl-C to stop)\n`);
       announced = true;
       await until(() => allFailed(health()));
       if (!io.signal.aborted) {
@@ -211,12 +163,38 @@ async function holdForwards(io: CliIO, pond: string, members: readonly MeshMembe
     }
   } finally {
     announced = false;
-    await manager.disconnectAll();
-    await pendingWrite;
-    await writer.clear();
+    await engine.mesh.disconnect({ pond });
+    await engine.filesSettled();
+    unsubscribe();
     io.err(`pond ${goQuote(pond)} disconnected; removed ${paths.envPath} and ${paths.hostsPath}\n`);
   }
   return exitCode;
+}
+
+async function connectPond(io: CliIO, engine: Engine, pond: string, values: { provider?: string; json?: boolean }, settleMs: number): Promise<number> {
+  reportProblems(io, engine.ponds.snapshot().problems);
+  const { members, ineligible } = await engine.meshMembers(pond, values.provider);
+  for (const provider of ineligible) io.err(`${ineligibleProviderMessage(pond, provider)}\n`);
+  if (members.length === 0) {
+    io.err(`${noMeshMembersMessage(pond)}\n`);
+    return 0;
+  }
+  const ported = members.filter((m) => m.ports.length > 0);
+  if (ported.length === 0) {
+    io.err(`${nothingToForwardMessage(pond)}\n`);
+    return 0;
+  }
+  let paths: PondFilePaths;
+  try {
+    paths = engine.exports.paths(pond);
+  } catch (error) {
+    if (!(error instanceof PathError)) throw error;
+    io.err(`pond connect: ${error.message}\n`);
+    return 2;
+  }
+  if (!values.json) return holdForwards(io, engine, pond, paths, settleMs);
+  for (const m of ported) if (m.targetProblem) io.err(`warning: ${m.name}: ${m.targetProblem}\n`);
+  return printTable(io, engine, pond, ported);
 }
 
 export function connectCommand(options: ConnectOptions = {}): CliCommand {
@@ -239,39 +217,8 @@ removes them when it stops. Runs until Ctrl-C or SIGTERM. Flags may appear anywh
     async run(args, io) {
       const { values, positionals } = parseFlags(args, { provider: { type: 'string' }, json: { type: 'boolean' } });
       const pond = pondNameArg(positionals, 'connect');
-      const { listing, manual, problems } = await readPondSources(io);
-      reportProblems(io, problems);
-      const { members, ineligible } = await resolvePondMeshMembers(
-        {
-          pathEnv: io.pathEnv,
-          cwd: io.cwd,
-          claims: async () => listing.claims.map((l) => l.claim),
-          manualMembers: async () => manual,
-        },
-        pond,
-        values.provider,
-      );
-      for (const provider of ineligible) io.err(`${ineligibleProviderMessage(pond, provider)}\n`);
-      if (members.length === 0) {
-        io.err(`${noMeshMembersMessage(pond)}\n`);
-        return 0;
-      }
-      const ported = members.filter((m) => m.ports.length > 0);
-      if (ported.length === 0) {
-        io.err(`${nothingToForwardMessage(pond)}\n`);
-        return 0;
-      }
-      let paths: PondFilePaths;
-      try {
-        paths = pondFilePaths(io.pathEnv, pond);
-      } catch (error) {
-        if (!(error instanceof PathError)) throw error;
-        io.err(`pond connect: ${error.message}\n`);
-        return 2;
-      }
-      if (!values.json) return holdForwards(io, pond, ported, paths, options);
-      for (const m of ported) if (m.targetProblem) io.err(`warning: ${m.name}: ${m.targetProblem}\n`);
-      return printTable(io, pond, ported, paths, options.portRange);
+      requireClaimsDir(io);
+      return withEngine(io, ({ engine }) => connectPond(io, engine, pond, values, options.settleMs ?? 25_000), options.mesh ? { mesh: options.mesh } : {});
     },
   };
 }

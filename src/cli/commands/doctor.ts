@@ -3,40 +3,10 @@
  * pond's transport breakdown and reachability matrix (spec §7.6), the tailnet policy
  * check (§7.2), and with --live checks each member for real. Exit 0 when nothing failed.
  */
-import type { PeerRow } from '../../contract/index';
-import type { Claim } from '../../engine/claim';
-import { runDoctor } from '../../engine/doctor/doctor';
-import { ownerIdentity } from '../../engine/doctor/owner-tag';
-import { renderReport, reportJSON } from '../../engine/doctor/report';
-import { systemCheckDeps, systemGitEmail } from '../../engine/doctor/system';
-import type { SshTarget } from '../../engine/mesh/types';
-import { resolvePondMeshMembers } from '../../engine/mesh/targets';
-import { normalizePondName } from '../../lib/names';
-import { filterClaimsForPond, manualRow } from '../../engine/ponds';
-import { basePeerRow, compareRows } from '../../engine/rows';
 import { parseFlags } from '../args';
-import type { CliCommand, CliIO } from '../types';
+import { reportProblems, requireClaimsDir, withEngine } from '../engine';
+import type { CliCommand } from '../types';
 import { pondNameArg } from './env';
-import { readPondSources, reportProblems } from '../pond-sources';
-import { bridgeRows } from './peers';
-
-/** Rows as `pond peers` gives them; when the provider bridges fail, the claim rows still count. */
-async function pondRows(pond: string, claims: readonly Claim[], io: CliIO): Promise<PeerRow[]> {
-  const own = filterClaimsForPond(claims, pond);
-  try {
-    return await bridgeRows(own, { pond, provider: '', sharePort: 0, shareTtlSeconds: 0, io });
-  } catch (error) {
-    io.err(`warning: provider bridge lookup failed, URL members are shown without their URLs: ${(error as Error).message}\n`);
-    return own.map(basePeerRow);
-  }
-}
-
-async function sshTargets(pond: string, claims: readonly Claim[], manual: Parameters<typeof resolvePondMeshMembers>[0]['manualMembers'], io: CliIO) {
-  const targets = new Map<string, SshTarget>();
-  const { members } = await resolvePondMeshMembers({ pathEnv: io.pathEnv, cwd: io.cwd, claims: async () => claims, manualMembers: manual }, pond);
-  for (const m of members) if (m.target) targets.set(m.leaseID, m.target);
-  return targets;
-}
 
 export const doctor: CliCommand = {
   name: 'doctor',
@@ -68,27 +38,13 @@ Exit status: 0 when nothing failed (skips and warnings are fine), 1 otherwise.
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { json: { type: 'boolean' }, live: { type: 'boolean' } });
     const pond = pondNameArg(positionals, 'doctor');
-    const { listing, manual, problems } = await readPondSources(io);
-    reportProblems(io, problems);
-    const claims = listing.claims.map((l) => l.claim);
-    const rows = [
-      ...(await pondRows(pond, claims, io)),
-      ...manual.filter((m) => normalizePondName(m.pond) === pond).map(manualRow),
-    ].sort(compareRows);
-    const targets = values.live ? await sshTargets(pond, claims, async () => manual, io) : new Map<string, SshTarget>();
-    const home = io.env.HOME || io.pathEnv.home;
-    const system = { env: io.env, home, cwd: io.cwd };
-    const report = await runDoctor(
-      { pond, rows, claims: listing.state === 'unreadable' ? null : claims, targets, live: values.live === true },
-      {
-        env: io.env,
-        identity: () => ownerIdentity({ env: io.env, gitEmail: systemGitEmail(system) }),
-        checkDeps: systemCheckDeps(system),
-        bootstrapFromEnv: true,
-      },
-      { signal: io.signal },
-    );
-    io.out(values.json ? reportJSON(report) : renderReport(report));
+    requireClaimsDir(io);
+    const report = await withEngine(io, async ({ engine }) => {
+      reportProblems(io, engine.ponds.snapshot().problems);
+      return engine.doctor.crabboxReport({ pond, live: values.live === true }, io.signal);
+    });
+    for (const problem of report.problems) io.err(`warning: ${problem}\n`);
+    io.out(values.json ? report.json : report.text);
     return report.ok ? 0 : 1;
   },
 };

@@ -3,11 +3,11 @@
  * env file (`$HOME/.crabbox/pond/<pond>/env`, kept current by `pond connect` and by
  * Pond Desktop) and rendered for the shell asked for.
  */
-import { EXPORT_FORMATS, readPondEnv, renderExports, type ExportFormat } from '../../engine/exports';
+import { exportFormatSchema, type ExportFormatShape } from '../../contract/index';
 import { goQuote } from '../../lib/go-quote';
 import { requestedPondName } from '../../lib/names';
-import { PathError } from '../../engine/paths';
 import { parseFlags } from '../args';
+import { withEngine } from '../engine';
 import { UsageError, type CliCommand } from '../types';
 
 export function pondNameArg(positionals: readonly string[], command: string): string {
@@ -21,12 +21,10 @@ export function pondNameArg(positionals: readonly string[], command: string): st
   return pond.name;
 }
 
-export function exportFormatFlag(value: string | undefined): ExportFormat {
-  const format = (value ?? 'sh').trim().toLowerCase();
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')} (got ${JSON.stringify(value)})`);
-  }
-  return format as ExportFormat;
+export function exportFormatFlag(value: string | undefined): ExportFormatShape {
+  const format = exportFormatSchema.safeParse((value ?? 'sh').trim().toLowerCase());
+  if (!format.success) throw new UsageError(`--format must be one of ${exportFormatSchema.options.join(', ')} (got ${JSON.stringify(value)})`);
+  return format.data;
 }
 
 export const env: CliCommand = {
@@ -48,21 +46,17 @@ or goes and remove it on disconnect. Exits 1 when the pond is not connected.
     const { values, positionals } = parseFlags(args, { format: { type: 'string', short: 'f' } });
     const format = exportFormatFlag(values.format);
     const pond = pondNameArg(positionals, 'env');
-    let current: Awaited<ReturnType<typeof readPondEnv>>;
-    try {
-      current = await readPondEnv(io.pathEnv, pond);
-    } catch (error) {
-      if (error instanceof PathError) {
-        io.err(`pond env: ${error.message}\n`);
-        return 2;
-      }
-      throw error;
+    const view = await withEngine(io, ({ engine }) => engine.exports.get(pond, format));
+    if (view.envPath === '') {
+      io.err(`pond env: ${view.problem ?? 'HOME is unset'}\n`);
+      return 2;
     }
-    if (current === null || current.entries.length === 0) {
+    if (view.source === 'none') {
+      if (view.problem) io.err(`pond env: ${view.problem}\n`);
       io.err(`pond ${goQuote(pond)} is not connected (no live forwards in its env file); connect it with \`pond connect ${pond}\` or in Pond Desktop\n`);
       return 1;
     }
-    io.out(renderExports(current.entries, format).text);
+    io.out(view.text);
     return 0;
   },
 };

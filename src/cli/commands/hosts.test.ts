@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appDataDir } from '../../engine/paths';
+import { appDataDir } from '../../lib/paths';
 import { run } from '../main';
 import { scopedTestIO, type TestIO } from '../testing/test-io';
 

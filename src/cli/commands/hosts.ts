@@ -3,9 +3,11 @@
  * the desktop app's settings file so the app and the CLI see the same list.
  */
 import path from 'node:path';
-import { describeManualMember, openManualMembers, type ManualMemberPatch, type ManualMembers, type ManualResult } from '../../engine/manual-members';
+import type { ManualMemberPatch, ManualMembers, ManualResult } from '../../engine/manual-members';
+import type { ManualMember } from '../../engine/settings-store';
 import { PondError } from '../../lib/errors';
 import { parseFlags } from '../args';
+import { withEngine } from '../engine';
 import { UsageError, type CliCommand, type CliIO } from '../types';
 
 const MEMBER_FLAGS = {
@@ -42,6 +44,13 @@ in Pond Desktop's settings file, shared with the desktop app.
   --no-expose           (edit) forget the exposed ports
   --json                (list) print the hosts as JSON`;
 
+/** One line describing how the host is reached. */
+export function describeManualMember(m: ManualMember): string {
+  const key = m.identityFile ? `key ${m.identityFile}` : 'ssh-agent';
+  const ports = m.ports.length > 0 ? `ports ${m.ports.join(',')}` : 'no exposed ports';
+  return `${m.pond}/${m.slug}\t${m.id}\tssh://${m.user}@${m.host}:${m.port}\t${key}\t${ports}`;
+}
+
 function absolute(file: string | undefined, io: CliIO): string | undefined {
   if (file === undefined || file.trim() === '' || file.startsWith('~') || path.isAbsolute(file)) return file;
   return path.resolve(io.cwd, file);
@@ -72,66 +81,66 @@ export const hosts: CliCommand = {
   name: 'hosts',
   summary: 'list, add, edit or remove hand-added SSH hosts in ponds',
   usage: USAGE,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    switch (sub) {
-      case 'list': {
-        const { values, positionals } = parseFlags(rest, { json: { type: 'boolean' } });
-        noExtra(positionals, 0);
-        const members = openManualMembers(io.pathEnv).list();
-        if (values.json) io.out(`${JSON.stringify({ hosts: members })}\n`);
-        else if (members.length === 0) io.out('no hand-added hosts; add one with `pond hosts add`\n');
-        else io.out(members.map((m) => `${describeManualMember(m)}\n`).join(''));
-        return 0;
-      }
-      case 'add': {
-        const { values, positionals } = parseFlags(rest, MEMBER_FLAGS);
-        noExtra(positionals, 0);
-        const result = openManualMembers(io.pathEnv).add({
-          pond: values.pond ?? '',
-          slug: values.slug ?? '',
-          host: values.host ?? '',
-          user: values.user ?? '',
-          ...(values.port !== undefined ? { port: values.port } : {}),
-          ...(values['identity-file'] !== undefined ? { identityFile: absolute(values['identity-file'], io) } : {}),
-          expose: values.expose ?? [],
-        });
-        return outcome(result, 'add', io);
-      }
-      case 'edit': {
-        const { values, positionals } = parseFlags(rest, {
-          ...MEMBER_FLAGS,
-          agent: { type: 'boolean' },
-          'no-expose': { type: 'boolean' },
-        });
-        noExtra(positionals, 1);
-        if (values.agent && values['identity-file'] !== undefined) throw new UsageError('give either --identity-file or --agent, not both');
-        if (values['no-expose'] && values.expose) throw new UsageError('give either --expose or --no-expose, not both');
-        const members = openManualMembers(io.pathEnv);
-        const id = resolveRef(members, positionals[0], 'edit');
-        const patch: ManualMemberPatch = {};
-        for (const key of ['pond', 'slug', 'host', 'port', 'user'] as const) {
-          const value = values[key];
-          if (value !== undefined) patch[key] = value;
-        }
-        if (values['identity-file'] !== undefined) patch.identityFile = absolute(values['identity-file'], io);
-        if (values.agent) patch.identityFile = '';
-        if (values.expose) patch.expose = values.expose;
-        if (values['no-expose']) patch.expose = [];
-        return outcome(members.update(id, patch), 'edit', io);
-      }
-      case 'remove': {
-        const { positionals } = parseFlags(rest, {});
-        noExtra(positionals, 1);
-        const members = openManualMembers(io.pathEnv);
-        const removed = members.remove(resolveRef(members, positionals[0], 'remove'));
-        io.out(`removed ${describeManualMember(removed)}\n`);
-        return 0;
-      }
-      case undefined:
-        throw new UsageError('pond hosts needs a subcommand: list, add, edit or remove');
-      default:
-        throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}; use list, add, edit or remove`);
-    }
-  },
+  run: (args, io) => withEngine(io, ({ engine }) => hostsCommand(args, io, engine.hosts)),
 };
+
+async function hostsCommand(args: string[], io: CliIO, hosts: ManualMembers): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'list': {
+      const { values, positionals } = parseFlags(rest, { json: { type: 'boolean' } });
+      noExtra(positionals, 0);
+      const members = hosts.list();
+      if (values.json) io.out(`${JSON.stringify({ hosts: members })}\n`);
+      else if (members.length === 0) io.out('no hand-added hosts; add one with `pond hosts add`\n');
+      else io.out(members.map((m) => `${describeManualMember(m)}\n`).join(''));
+      return 0;
+    }
+    case 'add': {
+      const { values, positionals } = parseFlags(rest, MEMBER_FLAGS);
+      noExtra(positionals, 0);
+      const result = hosts.add({
+        pond: values.pond ?? '',
+        slug: values.slug ?? '',
+        host: values.host ?? '',
+        user: values.user ?? '',
+        ...(values.port !== undefined ? { port: values.port } : {}),
+        ...(values['identity-file'] !== undefined ? { identityFile: absolute(values['identity-file'], io) } : {}),
+        expose: values.expose ?? [],
+      });
+      return outcome(result, 'add', io);
+    }
+    case 'edit': {
+      const { values, positionals } = parseFlags(rest, {
+        ...MEMBER_FLAGS,
+        agent: { type: 'boolean' },
+        'no-expose': { type: 'boolean' },
+      });
+      noExtra(positionals, 1);
+      if (values.agent && values['identity-file'] !== undefined) throw new UsageError('give either --identity-file or --agent, not both');
+      if (values['no-expose'] && values.expose) throw new UsageError('give either --expose or --no-expose, not both');
+      const id = resolveRef(hosts, positionals[0], 'edit');
+      const patch: ManualMemberPatch = {};
+      for (const key of ['pond', 'slug', 'host', 'port', 'user'] as const) {
+        const value = values[key];
+        if (value !== undefined) patch[key] = value;
+      }
+      if (values['identity-file'] !== undefined) patch.identityFile = absolute(values['identity-file'], io);
+      if (values.agent) patch.identityFile = '';
+      if (values.expose) patch.expose = values.expose;
+      if (values['no-expose']) patch.expose = [];
+      return outcome(hosts.update(id, patch), 'edit', io);
+    }
+    case 'remove': {
+      const { positionals } = parseFlags(rest, {});
+      noExtra(positionals, 1);
+      const removed = hosts.remove(resolveRef(hosts, positionals[0], 'remove'));
+      io.out(`removed ${describeManualMember(removed)}\n`);
+      return 0;
+    }
+    case undefined:
+      throw new UsageError('pond hosts needs a subcommand: list, add, edit or remove');
+    default:
+      throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}; use list, add, edit or remove`);
+  }
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appDataDir, claimsDir } from '../../engine/paths';
+import { appDataDir, claimsDir } from '../../lib/paths';
 import { run } from '../main';
 import { scopedTestIO, writeClaims, type TestIO } from '../testing/test-io';
 

@@ -1,19 +1,14 @@
 /** `pond list [--json]`: every pond on this machine with its members counted per transport. */
-import type { PeerTransport } from '../../providers/catalogue';
-import { readOnlyManualSource } from '../../engine/manual-members';
-import { overviewOf, type PondsOverview } from '../../engine/ponds';
-import { loadPonds } from '../../engine/ponds-directory';
+import { peerTransportSchema, type PondsOverviewShape } from '../../contract/index';
 import { parseFlags } from '../args';
-import { claimsDirOrUsage, reportProblems } from '../pond-sources';
+import { reportProblems, requireClaimsDir, withEngine } from '../engine';
 import { UsageError, type CliCommand } from '../types';
-
-const TRANSPORT_ORDER: PeerTransport[] = ['tailnet', 'url', 'ssh', 'pending', 'none'];
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function renderPondList(overview: PondsOverview): string {
+export function renderPondList(overview: PondsOverviewShape): string {
   if (overview.ponds.length === 0) {
     if (overview.claimsDirState === 'absent') {
       return `no ponds found: crabbox has written no claims yet (${overview.claimsDir} does not exist)\n`;
@@ -22,7 +17,7 @@ export function renderPondList(overview: PondsOverview): string {
   }
   return overview.ponds
     .map((p) => {
-      const counts = TRANSPORT_ORDER.filter((t) => p.counts[t] > 0).map((t) => `${t}=${p.counts[t]}`);
+      const counts = peerTransportSchema.options.filter((t) => p.counts[t] > 0).map((t) => `${t}=${p.counts[t]}`);
       const manual = p.manual > 0 ? `\t(${p.manual} hand-added)` : '';
       return `${p.name}\t${plural(p.memberCount, 'member')}\t${counts.join(' ')}${manual}\n`;
     })
@@ -47,7 +42,8 @@ other pond and member is still listed.
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-    const overview = overviewOf(await loadPonds(claimsDirOrUsage(io), readOnlyManualSource(io.pathEnv)));
+    requireClaimsDir(io);
+    const overview = await withEngine(io, ({ call }) => call('ponds:list'));
     if (values.json) {
       const { claimsDir: dir, claimsDirState, ponds, unassigned, problems } = overview;
       io.out(`${JSON.stringify({ claimsDir: dir, claimsDirState, ponds, unassigned, problems })}\n`);

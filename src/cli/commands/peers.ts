@@ -1,24 +1,15 @@
 /**
  * `pond peers --pond NAME [--provider P] [--json]`: crabbox's `pond peers`, computed from
- * the claim files. Output is crabbox's, byte for byte, for members that need no provider
- * API call; hand-added hosts are listed too, as provider `ssh`. Rows come from one
- * replaceable resolver so provider bridges can be added without touching the rest.
+ * the claim files and the URL-bridge providers (the engine's bridge service). Output is
+ * crabbox's, byte for byte; hand-added hosts are listed too, as provider `ssh`.
  */
-import type { PeerRow } from '../../contract/index';
-import { canonicalProvider } from '../../providers/catalogue';
-import type { Claim } from '../../engine/claim';
-import { normalizePondName, requestedPondName } from '../../lib/names';
-import { renderPeersJSON, renderPeersText } from '../../engine/peers-render';
-import { filterClaimsForPond, manualRow } from '../../engine/ponds';
-import { basePeerRow, compareRows } from '../../engine/rows';
-import { Credentials } from '../../providers/credentials';
-import { nsToSeconds, parseGoDuration } from '../../lib/go-time';
-import { bridgeLoader } from '../../providers/bridge/registry';
 import { goQuote } from '../../lib/go-quote';
-import { DEFAULT_SHARE_TTL_SECONDS, resolvePondPeers } from '../../engine/peers-resolve';
+import { nsToSeconds, parseGoDuration } from '../../lib/go-time';
+import { requestedPondName } from '../../lib/names';
+import { renderPeersJSON, renderPeersText } from '../../lib/peers-render';
 import { parseFlags, portFlag } from '../args';
-import { UsageError, type CliCommand, type CliIO } from '../types';
-import { readPondSources, reportProblems } from '../pond-sources';
+import { reportProblems, requireClaimsDir, withEngine } from '../engine';
+import { UsageError, type CliCommand } from '../types';
 
 export const PEERS_FLAGS = {
   pond: { type: 'string' },
@@ -28,40 +19,9 @@ export const PEERS_FLAGS = {
   'share-ttl': { type: 'string' },
 } as const;
 
-export interface PeersContext {
-  /** Normalized pond name. */
-  pond: string;
-  /** Canonical provider, or '' for all. */
-  provider: string;
-  /** `--share-port`: publish a URL for this port on every URL member (0: only list). */
-  sharePort: number;
-  /** `--share-ttl` in seconds (Go duration on the command line, default 24h). */
-  shareTtlSeconds: number;
-  io: CliIO;
-}
-
-/** Turns the pond's claims (already filtered) into rows; may call provider APIs. */
-export type RowResolver = (claims: readonly Claim[], ctx: PeersContext) => Promise<PeerRow[]>;
-
-/** The claims-only rows (spec §3.4): no provider API call. */
-export const claimRows: RowResolver = async (claims) => claims.map(basePeerRow);
-
-/**
- * Rows completed by the URL bridge (spec §3.5–§3.6): Islo, E2B and Railway members get
- * their URLs from the provider APIs. The CLI reads credentials from the environment only.
- */
-export const bridgeRows: RowResolver = (claims, ctx) =>
-  resolvePondPeers(claims, bridgeLoader({ env: ctx.io.env, credentials: new Credentials(ctx.io.env) }), {
-    pond: ctx.pond,
-    provider: ctx.provider,
-    sharePort: ctx.sharePort,
-    shareTtlSeconds: ctx.shareTtlSeconds,
-    signal: ctx.io.signal,
-  });
-
 /** `--share-ttl` as Go's flag package reads a duration. */
-function shareTtlFlag(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_SHARE_TTL_SECONDS;
+function shareTtlFlag(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
   const parsed = parseGoDuration(raw);
   if (!parsed.ok) throw new UsageError(`invalid value ${goQuote(raw)} for flag --share-ttl: ${parsed.error}`);
   return nsToSeconds(parsed.ns);
@@ -74,8 +34,7 @@ function requiredPond(raw: string | undefined): string {
   return pond.name;
 }
 
-export function peersCommand(resolveRows: RowResolver = claimRows): CliCommand {
-  return {
+export const peers: CliCommand = {
     name: 'peers',
     summary: "list a pond's members with their transport and endpoint (crabbox pond peers)",
     usage: `usage: pond peers --pond NAME [--provider P] [--share-port PORT [--share-ttl DURATION]] [--json]
@@ -105,19 +64,14 @@ other members are still listed.
       const shareTtlSeconds = shareTtlFlag(values['share-ttl']);
       const pond = requiredPond(values.pond);
       const sharePort = portFlag(values['share-port'], '--share-port', true) ?? 0;
-      const provider = (values.provider ?? '').trim() === '' ? '' : canonicalProvider(values.provider ?? '');
-      const { listing, manual, problems } = await readPondSources(io);
-      const claims = filterClaimsForPond(listing.claims, pond, provider).map((l) => l.claim);
-      const rows = [...(await resolveRows(claims, { pond, provider, sharePort, shareTtlSeconds, io }))];
-      if (provider === '' || provider === 'ssh') {
-        rows.push(...manual.filter((m) => normalizePondName(m.pond) === pond).map(manualRow));
-      }
-      rows.sort(compareRows);
+      const provider = values.provider ?? '';
+      requireClaimsDir(io);
+      const { rows, problems } = await withEngine(io, async ({ engine }) => ({
+        rows: await engine.bridge.peers({ pond, provider, sharePort, ...(shareTtlSeconds !== undefined ? { shareTtlSeconds } : {}) }, io.signal),
+        problems: engine.ponds.snapshot().problems,
+      }));
       io.out(values.json ? renderPeersJSON(rows) : renderPeersText(rows));
       reportProblems(io, problems);
       return 0;
-    },
-  };
-}
-
-export const peers = peersCommand(bridgeRows);
+  },
+};

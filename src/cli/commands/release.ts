@@ -1,9 +1,10 @@
+import type { ReleaseMember } from '../../engine/release';
 import { PondError } from '../../lib/errors';
-import { emptyReleaseSummary, releasePondName, type ReleaseMember } from '../../engine/release';
-import { doneLine, planText, runningLine, summaryText } from '../../engine/release-text';
 import { parseFlags } from '../args';
-import { createCliEngine } from '../engine';
-import { UsageError, type CliCommand } from '../types';
+import { requireClaimsDir, withEngine, type CliEngine } from '../engine';
+import { doneLine, planText, runningLine, summaryText } from '../release-text';
+import type { CliCommand, CliIO } from '../types';
+import { pondNameArg } from './env';
 
 /** Exit code after Ctrl-C, as shells report SIGINT. */
 const EXIT_CANCELLED = 130;
@@ -24,63 +25,61 @@ Ctrl-C starts no new stops, lets running ones finish and says what was released.
   --json  print the summary as JSON on stdout (progress still goes to stderr)`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { yes: { type: 'boolean' }, json: { type: 'boolean' } });
-    let pond: string;
-    try {
-      pond = releasePondName(positionals.join(' '));
-    } catch (error) {
-      if (positionals.join('').trim() === '') throw new UsageError('name the pond to release');
-      throw new UsageError((error as Error).message);
-    }
-
-    const engine = createCliEngine(io);
-    const plan = await engine.release.plan(pond);
-    if (plan.members.length === 0) {
-      if (values.json) io.out(`${JSON.stringify(emptyReleaseSummary(plan), null, 2)}\n`);
-      else io.out(`pond "${pond}" has no active leases\n`);
-      return 0;
-    }
-    io.err(planText(plan));
-    if (plan.disabledReason !== undefined) {
-      io.err(`pond release: cannot release pond "${pond}": ${plan.disabledReason}\n`);
-      return 1;
-    }
-    if (!values.yes) {
-      if (!io.isTTY) {
-        io.err(`pond release: refusing to release pond "${pond}" without confirmation: there is no terminal to ask on. Run it again with --yes to confirm.\n`);
-        return 2;
-      }
-      const answer = await io.readLine(`Release pond "${pond}" (${plan.members.length} member(s))? [y/N] `);
-      if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) {
-        io.err('not released; nothing was changed\n');
-        return 1;
-      }
-    }
-
-    const byKey = new Map<string, ReleaseMember>(plan.members.map((m) => [m.key, m]));
-    const onAbort = () => io.err('cancelling: no new stops will start; waiting for the running ones to finish\n');
-    io.signal.addEventListener('abort', onAbort, { once: true });
-    io.err(`releasing pond "${pond}" (${plan.members.length} member(s))\n`);
-    try {
-      const summary = await engine.release.start(pond, {
-        confirmed: plan.members.map((m) => m.key),
-        signal: io.signal,
-        onProgress: (event) => {
-          const member = byKey.get(event.key);
-          if (event.phase === 'running' && member) io.err(`${runningLine(member)}\n`);
-          if (event.phase === 'done') io.err(`${doneLine(event.result)}\n`);
-        },
-      });
-      io.out(values.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary));
-      if (summary.status === 'failed') return 1;
-      return summary.status === 'cancelled' ? EXIT_CANCELLED : 0;
-    } catch (error) {
-      if (error instanceof PondError) {
-        io.err(`pond release: ${error.message}\n`);
-        return 1;
-      }
-      throw error;
-    } finally {
-      io.signal.removeEventListener('abort', onAbort);
-    }
+    // Like crabbox, every word is part of the name: `pond release Alpha Pond` releases alpha-pond.
+    const pond = pondNameArg([positionals.join(' ')], 'release');
+    requireClaimsDir(io);
+    return withEngine(io, (cli) => releasePond(io, cli, pond, { yes: values.yes === true, json: values.json === true }));
   },
 };
+
+async function releasePond(io: CliIO, { engine }: CliEngine, pond: string, values: { yes: boolean; json: boolean }): Promise<number> {
+  const plan = await engine.release.plan(pond);
+  if (plan.members.length === 0) {
+    if (values.json) io.out(`${JSON.stringify(engine.release.emptySummary(plan), null, 2)}\n`);
+    else io.out(`pond "${pond}" has no active leases\n`);
+    return 0;
+  }
+  io.err(planText(plan));
+  if (plan.disabledReason !== undefined) {
+    io.err(`pond release: cannot release pond "${pond}": ${plan.disabledReason}\n`);
+    return 1;
+  }
+  if (!values.yes) {
+    if (!io.isTTY) {
+      io.err(`pond release: refusing to release pond "${pond}" without confirmation: there is no terminal to ask on. Run it again with --yes to confirm.\n`);
+      return 2;
+    }
+    const answer = await io.readLine(`Release pond "${pond}" (${plan.members.length} member(s))? [y/N] `);
+    if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) {
+      io.err('not released; nothing was changed\n');
+      return 1;
+    }
+  }
+
+  const byKey = new Map<string, ReleaseMember>(plan.members.map((m) => [m.key, m]));
+  const onAbort = () => io.err('cancelling: no new stops will start; waiting for the running ones to finish\n');
+  io.signal.addEventListener('abort', onAbort, { once: true });
+  io.err(`releasing pond "${pond}" (${plan.members.length} member(s))\n`);
+  try {
+    const summary = await engine.release.start(pond, {
+      confirmed: plan.members.map((m) => m.key),
+      signal: io.signal,
+      onProgress: (event) => {
+        const member = byKey.get(event.key);
+        if (event.phase === 'running' && member) io.err(`${runningLine(member)}\n`);
+        if (event.phase === 'done') io.err(`${doneLine(event.result)}\n`);
+      },
+    });
+    io.out(values.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary));
+    if (summary.status === 'failed') return 1;
+    return summary.status === 'cancelled' ? EXIT_CANCELLED : 0;
+  } catch (error) {
+    if (error instanceof PondError) {
+      io.err(`pond release: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    io.signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -24,7 +24,7 @@ every start. Stops on Ctrl-C.
   async run(args, io) {
     const { values } = parseFlags(args, { port: { type: 'string' }, renderer: { type: 'string' } });
     const port = portFlag(values.port, '--port') ?? 0;
-    const engine = createCliEngine(io);
+    const engine = createCliEngine(io, { live: true });
     const host = await startHost({
       handlers: createHandlers(engine),
       bus: engine.bus,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { claimText } from '../../engine/testing/claims-fixtures';
-import { claimsDir } from '../../engine/paths';
+import { claimsDir } from '../../lib/paths';
 import type { CliIO } from '../types';
 
 export interface TestIO extends CliIO {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BridgeMembersShape } from '../../contract/index';
+import type { PeerRow } from '../../contract/index';
 import { appDoctorDeps, pondRows } from './app-deps';
 import type { Pond } from '../ponds';
 
@@ -12,27 +12,14 @@ const pond: Pond = {
   ],
 };
 
-const bridged: BridgeMembersShape = {
-  pond: 'alpha',
-  members: [
-    {
-      slug: 'app',
-      leaseID: 'isb_app',
-      provider: 'islo',
-      pond: 'alpha',
-      transport: 'url',
-      endpoint: 'https://s.example',
-      targets: [{ port: 80, url: 'https://s.example', expiresAt: '0001-01-01T00:00:00Z', openUrl: 'https://s.example' }],
-      ports: [80],
-      publishable: true,
-    },
-  ],
-  problems: [],
-};
+const bridged: PeerRow[] = [
+  { slug: 'app', leaseID: 'isb_app', provider: 'islo', pond: 'alpha', transport: 'url', endpoint: 'https://s.example', targets: [{ port: 80, url: 'https://s.example', expiresAt: '0001-01-01T00:00:00Z' }] },
+  { slug: 'db', leaseID: 'cbx_db', provider: 'aws', pond: 'alpha', transport: 'ssh', endpoint: 'ssh://1.2.3.4:22' },
+];
 
 describe('pondRows', () => {
-  it('replaces URL members with what their provider answered', async () => {
-    const { rows, problems } = await pondRows({ pond: () => pond, bridgeMembers: async () => bridged }, 'alpha', new AbortController().signal);
+  it('takes the rows `pond peers` gives, URL members completed by their provider', async () => {
+    const { rows, problems } = await pondRows({ pond: () => pond, peers: async () => bridged }, 'alpha', new AbortController().signal);
     expect(problems).toEqual([]);
     expect(rows).toEqual([
       { slug: 'app', leaseID: 'isb_app', provider: 'islo', pond: 'alpha', transport: 'url', endpoint: 'https://s.example', targets: [{ port: 80, url: 'https://s.example', expiresAt: '0001-01-01T00:00:00Z' }] },
@@ -44,7 +31,7 @@ describe('pondRows', () => {
     const { rows, problems } = await pondRows(
       {
         pond: () => pond,
-        bridgeMembers: async () => {
+        peers: async () => {
           throw new Error('claims directory unreadable');
         },
       },
@@ -59,7 +46,7 @@ describe('pondRows', () => {
     let asked = false;
     const sources = {
       pond: (name: string) => (name === 'beta' ? { ...pond, members: pond.members.slice(1) } : undefined),
-      bridgeMembers: async () => {
+      peers: async () => {
         asked = true;
         return bridged;
       },
@@ -77,8 +64,8 @@ describe('appDoctorDeps', () => {
       pathEnv: { platform: 'linux', env: { HOME: '/h', CRABBOX_OWNER: 'o@x' }, home: '/h' },
       pond: () => undefined,
       claims: () => null,
-      bridgeMembers: async () => bridged,
-      manualMembers: () => [],
+      peers: async () => bridged,
+      meshMembers: async () => ({ members: [], ineligible: [] }),
       forwards: () => [{ peer: 'db', remotePort: 5432, localPort: 51820, leaseID: 'cbx_db' }],
       emit: (event) => void emitted.push(event),
     });

@@ -16,6 +16,7 @@ import { manualSnippet } from './acl-policy';
 import type { CheckDeps } from './checks/types';
 import type { Contradiction } from './contradictions';
 import { runDoctor } from './doctor';
+import { renderReport, reportJSON } from './report';
 import { buildMatrix, renderMatrix, type ReachabilityMatrix } from './matrix';
 import { doctorMembers } from './members';
 import { pondTailscaleTag } from './owner-tag';
@@ -88,12 +89,7 @@ export class DoctorService {
 
   async run(input: { pond: string; live?: boolean; runId?: string }, signal: AbortSignal): Promise<DoctorReportShape> {
     const runId = input.runId ?? randomUUID();
-    const pond = normalizePondName(input.pond);
-    if (pond === '') throw new PondError('INVALID_INPUT', `pond: ${JSON.stringify(input.pond)} has no letter or digit, so it names no pond`);
-    const live = input.live === true;
-    const [{ rows, problems }, claims] = await Promise.all([this.deps.rows(pond, signal), this.deps.claims()]);
-    const targets = live ? await this.deps.targets(pond) : new Map<string, SshTarget>();
-    const forwards = live ? this.deps.forwards(pond) : [];
+    const { pond, live, rows, problems, claims, targets, forwards } = await this.gather(input, signal);
     const members = doctorMembers(rows, targets, forwards);
     const checkDeps = this.deps.checkDeps();
     this.deps.onPlan({
@@ -116,6 +112,30 @@ export class DoctorService {
       live: report.live,
       problems,
     };
+  }
+
+  /**
+   * `pond doctor`: crabbox's text and JSON. As in crabbox, missing policy rows are installed
+   * only when CRABBOX_POND_ACL_BOOTSTRAP consents; otherwise the change is shown.
+   */
+  async crabboxReport(input: { pond: string; live?: boolean }, signal: AbortSignal): Promise<{ ok: boolean; text: string; json: string; problems: string[] }> {
+    const { pond, live, rows, problems, claims, targets, forwards } = await this.gather(input, signal);
+    const report = await runDoctor(
+      { pond, rows, claims, targets, forwards, live },
+      { env: this.deps.env, identity: this.deps.identity, checkDeps: this.deps.checkDeps(), bootstrapFromEnv: true, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) },
+      { signal },
+    );
+    return { ok: report.ok, text: renderReport(report), json: reportJSON(report), problems };
+  }
+
+  private async gather(input: { pond: string; live?: boolean }, signal: AbortSignal) {
+    const pond = normalizePondName(input.pond);
+    if (pond === '') throw new PondError('INVALID_INPUT', `pond: ${JSON.stringify(input.pond)} has no letter or digit, so it names no pond`);
+    const live = input.live === true;
+    const [{ rows, problems }, claims] = await Promise.all([this.deps.rows(pond, signal), this.deps.claims()]);
+    const targets = live ? await this.deps.targets(pond) : new Map<string, SshTarget>();
+    const forwards = live ? this.deps.forwards(pond) : [];
+    return { pond, live, rows, problems, claims, targets, forwards };
   }
 
   private async tagFor(input: string): Promise<string> {

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PathEnv } from '../paths';
+import type { PathEnv } from '../../lib/paths';
 import {
   crabboxConfigPaths,
   loadCrabboxSshConfig,

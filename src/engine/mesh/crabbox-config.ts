@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
-import { crabboxConfigFile, PathError, type PathEnv } from '../paths';
+import { crabboxConfigFile, PathError, type PathEnv } from '../../lib/paths';
 
 export const DEFAULT_SSH_USER = 'crabbox';
 export const DEFAULT_SSH_PORT = 2222;

@@ -111,6 +111,11 @@ export class PortAllocator {
     this.max = options.max ?? FORWARD_PORT_MAX;
   }
 
+  /** An allocator over the same range that remembers nothing new: for showing what a connect would choose. */
+  preview(): PortAllocator {
+    return new PortAllocator({ memory: inMemoryPortMemory(this.memory.all()), min: this.min, max: this.max });
+  }
+
   async bind(key: ForwardKey, onConnection: (socket: net.Socket) => void): Promise<BoundPort> {
     const id = forwardPortKey(key);
     const remembered = this.memory.all();

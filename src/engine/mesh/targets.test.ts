@@ -3,17 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { claimSchema, type Claim } from '../claim';
-import type { PathEnv } from '../paths';
+import type { PathEnv } from '../../lib/paths';
 import type { ManualMember } from '../settings-store';
 import { resolveSshConfig, type CrabboxConfigResult } from './crabbox-config';
-import {
-  collectMeshMembers,
-  ineligibleProviderMessage,
-  noMeshMembersMessage,
-  nothingToForwardMessage,
-  resolvePondMeshMembers,
-  type TargetsInput,
-} from './targets';
+import { collectMeshMembers, resolvePondMeshMembers, type TargetsInput } from './targets';
 
 let root: string;
 let home: string;
@@ -75,7 +68,6 @@ describe('eligibility (spec §5.2)', () => {
       ['db', 'aws', 'cbx_000000000002'],
       ['web', 'hetzner', 'cbx_000000000001'],
     ]);
-    expect(ineligibleProviderMessage('alpha', 'islo')).toBe('pond "alpha": skipping provider "islo" (no SSH-mesh capability)');
   });
 
   it('applies --provider after canonicalization, leaving nothing ineligible', () => {
@@ -94,11 +86,6 @@ describe('eligibility (spec §5.2)', () => {
       claim({ leaseID: 'b', provider: 'aws', slug: 'two', pond: '' }),
     ];
     expect(collect({ claims, pond: 'ALPHA' }).members.map((m) => m.name)).toEqual(['one']);
-  });
-
-  it('has the crabbox messages for empty ponds', () => {
-    expect(noMeshMembersMessage('alpha')).toBe('pond "alpha" has no SSH-mesh-capable members');
-    expect(nothingToForwardMessage('alpha')).toBe('pond "alpha" has no members declaring --expose; nothing to forward');
   });
 });
 

@@ -10,9 +10,8 @@ import path from 'node:path';
 import { canonicalProvider, capabilities } from '../../providers/catalogue';
 import type { Claim } from '../claim';
 import { EXPOSED_PORTS_LABEL, parseExposedPortsLabel } from '../exposed-ports';
-import { goQuote } from '../../lib/go-quote';
 import { normalizePondName, normalizeSlug } from '../../lib/names';
-import { leaseKeyDir, type PathEnv } from '../paths';
+import { leaseKeyDir, type PathEnv } from '../../lib/paths';
 import { filterClaimsForPond } from '../ponds';
 import { byteCompare } from '../../lib/byte-order';
 import type { ManualMember } from '../settings-store';
@@ -43,19 +42,6 @@ export interface PondMeshMembers {
   members: MeshMember[];
   /** Canonical providers present in the pond that cannot carry SSH forwards, ascending. */
   ineligible: string[];
-}
-
-/** crabbox's stderr line for a provider without SSH-mesh capability. */
-export function ineligibleProviderMessage(pond: string, provider: string): string {
-  return `pond ${goQuote(pond)}: skipping provider ${goQuote(provider)} (no SSH-mesh capability)`;
-}
-
-export function noMeshMembersMessage(pond: string): string {
-  return `pond ${goQuote(pond)} has no SSH-mesh-capable members`;
-}
-
-export function nothingToForwardMessage(pond: string): string {
-  return `pond ${goQuote(pond)} has no members declaring --expose; nothing to forward`;
 }
 
 type Resolved<T> = { ok: true; value: T } | { ok: false; problem: string };

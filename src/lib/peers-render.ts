@@ -5,10 +5,10 @@
  * one trailing newline.
  */
 import type { BridgeTarget, PeerRow } from '../contract/index';
-import { goQuote } from '../lib/go-quote';
-import { byteCompare } from '../lib/byte-order';
-import { ZERO_TIME } from '../lib/go-time';
-import { expiryText } from '../lib/go-time';
+import { goQuote } from './go-quote';
+import { byteCompare } from './byte-order';
+import { ZERO_TIME } from './go-time';
+import { expiryText } from './go-time';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 

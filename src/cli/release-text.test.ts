@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MemberResult, ReleaseMember, ReleasePlan } from './release';
+import type { MemberResult, ReleaseMember, ReleasePlan } from '../engine/release';
 import { doneLine, planText, runningLine, summaryText } from './release-text';
 
 const web: ReleaseMember = { key: 'crabbox:cbx_a', kind: 'crabbox', slug: 'web', provider: 'hetzner', id: 'cbx_a', action: 'stop', detail: '' };

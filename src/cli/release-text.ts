@@ -4,7 +4,7 @@
  * `warning: <p>/<id> stop failed: <err>`, `warning: skip <p>/<id>: <why>`), so anyone who
  * greps crabbox's output can grep ours.
  */
-import type { MemberResult, ReleaseMember, ReleasePlan, ReleaseSummary } from './release';
+import type { MemberResult, ReleaseMember, ReleasePlan, ReleaseSummary } from '../engine/release';
 
 function ref(member: ReleaseMember): string {
   return `${member.provider || '-'}/${member.id}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerRow } from '../contract/index';
 import { goJSONString, peerJSON, renderPeersJSON, renderPeersText } from './peers-render';
-import { ZERO_TIME } from '../lib/go-time';
+import { ZERO_TIME } from './go-time';
 
 const row = (fields: Partial<PeerRow>): PeerRow => ({ slug: 'web', leaseID: 'cbx_1', provider: 'aws', pond: 'alpha', transport: 'none', endpoint: '', ...fields });
 
