@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SecretSet } from './redact';
 import { HttpClient, HttpError, defaultHttpClient, type HttpClientOptions } from './http';
 import { abortableSleep } from './http-retry';
+import { ManualDeadlines } from './testing/manual-deadlines';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 interface Hit {
@@ -38,21 +39,6 @@ async function serve(handler: Handler): Promise<{ url: string; hits: Hit[]; arri
 async function stop(server: http.Server): Promise<void> {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-/** Deadlines the test ends itself: `expire()` aborts the latest one as AbortSignal.timeout would. */
-function manualDeadline(): { deadline: (ms: number) => AbortSignal; asked: number[]; expire: () => void } {
-  const asked: number[] = [];
-  let current = new AbortController();
-  return {
-    asked,
-    deadline: (ms) => {
-      asked.push(ms);
-      current = new AbortController();
-      return current.signal;
-    },
-    expire: () => current.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
-  };
 }
 
 function client(options: HttpClientOptions = {}): { client: HttpClient; waits: number[]; logs: string[] } {
@@ -225,7 +211,7 @@ describe('HttpClient', () => {
 
   it('fails with a timeout when the response never arrives', async () => {
     const srv = await serve(() => {});
-    const clock = manualDeadline();
+    const clock = new ManualDeadlines();
     const { client: c } = client({ timeoutMs: 200, deadline: clock.deadline });
     const pending = failure(c.request({ method: 'GET', url: `${srv.url}/slow` }));
     await srv.arrived(1);
@@ -239,7 +225,7 @@ describe('HttpClient', () => {
 
   it('takes the deadline given with the request over the client default', async () => {
     const srv = await serve(() => {});
-    const clock = manualDeadline();
+    const clock = new ManualDeadlines();
     const { client: c } = client({ deadline: clock.deadline });
     const pending = failure(c.request({ method: 'GET', url: srv.url, timeoutMs: 4000 }));
     await srv.arrived(1);
@@ -250,7 +236,7 @@ describe('HttpClient', () => {
 
   it('ends a retry wait at the deadline: one budget covers every attempt', async () => {
     const srv = await serve((_req, res) => res.writeHead(503, { 'retry-after': '3' }).end());
-    const clock = manualDeadline();
+    const clock = new ManualDeadlines();
     const c = new HttpClient({
       deadline: clock.deadline,
       sleep: (ms, signal) => {
@@ -459,7 +445,7 @@ describe('HttpClient', () => {
 
   it("redacts a request's own secrets, however spelled, and credential-shaped text from every message", async () => {
     const srv = await serve(() => {});
-    const clock = manualDeadline();
+    const clock = new ManualDeadlines();
     const { client: c } = client({ deadline: clock.deadline });
     const key = 'tskey-api-k123';
     const pending = failure(c.request({ method: 'GET', url: `${srv.url}/t/${encodeURIComponent(key)}/acl`, secrets: [key] }));

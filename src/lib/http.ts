@@ -13,13 +13,13 @@ import { RedirectRefusedError, effectiveOrigin, isRedirect, redirectGuard } from
 import { abortableSleep, defaultBackoffMs, retryCallback } from './http-retry';
 import { SecretSet, redactSecrets } from './redact';
 
-export const CONNECT_TIMEOUT_MS = 10_000;
-export const TIMEOUT_MS = 30_000;
-export const MAX_RETRIES = 3;
-export const MAX_REDIRECTS = 10;
-export const MAX_BODY_BYTES = 1 << 20;
+const CONNECT_TIMEOUT_MS = 10_000;
+const TIMEOUT_MS = 30_000;
+const MAX_RETRIES = 3;
+const MAX_REDIRECTS = 10;
+const MAX_BODY_BYTES = 1 << 20;
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * `same-origin`: follow redirects that stay on the request's scheme+host+port (Islo's
@@ -54,7 +54,7 @@ export interface HttpRequest {
   secrets?: readonly string[];
 }
 
-export type HttpHeaders = Record<string, string | string[] | undefined>;
+type HttpHeaders = Record<string, string | string[] | undefined>;
 
 export interface HttpResponse {
   status: number;
@@ -251,11 +251,11 @@ export class HttpClient {
       if (deadline.aborted) throw new HttpError('timeout', `${label}: no response within ${seconds(timeoutMs)}`);
       if (error instanceof RedirectRefusedError) {
         if (!error.to) throw new HttpError('redirect', `${req.method} ${redact(describe(error.from))}: redirect to an unreadable location`);
-        throw new HttpError('redirect', `refusing redirect from ${effectiveOrigin(error.from)} to ${redact(effectiveOrigin(error.to))}`);
+        throw new HttpError('redirect', `refusing redirect from ${redact(effectiveOrigin(error.from))} to ${redact(effectiveOrigin(error.to))}`);
       }
       if (isRedirectLoop(error)) throw new HttpError('redirect', `${label}: the redirects loop back to a URL already visited`);
       if (codeOf(error) === 'UND_ERR_CONNECT_TIMEOUT') {
-        throw new HttpError('connect-timeout', `${label}: could not connect to ${url.host} within ${seconds(this.connectTimeoutMs)}`, error);
+        throw new HttpError('connect-timeout', `${label}: could not connect to ${redact(url.host)} within ${seconds(this.connectTimeoutMs)}`, error);
       }
       const message = error instanceof Error ? error.message : String(error);
       throw new HttpError('network', `${label}: ${redact(message)}`, error);

@@ -13,6 +13,7 @@ import {
   TailscaleApiError,
 } from './tailscale-api';
 import { HttpClient } from '../../lib/http';
+import { ManualDeadlines } from '../../lib/testing/manual-deadlines';
 import { etagOf, startPolicyServer, type PolicyServer } from './testing/policy-server';
 
 const KEY = 'tskey-api-test';
@@ -36,19 +37,11 @@ async function rawServer(handler: http.RequestListener): Promise<string> {
   return `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
 }
 
-/** A client whose deadline the test ends with `expire()`, and the deadlines it was asked for. */
-function manualClient(): { http: HttpClient; asked: number[]; expire: () => void } {
-  const asked: number[] = [];
-  let current = new AbortController();
-  const client = new HttpClient({
-    deadline: (ms) => {
-      asked.push(ms);
-      current = new AbortController();
-      return current.signal;
-    },
-  });
+function manualClient(): { http: HttpClient; deadlines: ManualDeadlines } {
+  const deadlines = new ManualDeadlines();
+  const client = new HttpClient({ deadline: deadlines.deadline });
   clients.push(client);
-  return { http: client, asked, expire: () => current.abort(new DOMException('timed out', 'TimeoutError')) };
+  return { http: client, deadlines };
 }
 
 const opts = (apiURL: string, extra = {}) => ({ apiKey: KEY, apiURL, tailnet: '-', timeoutMs: 4000, ...extra });
@@ -114,9 +107,9 @@ describe('getPolicy', () => {
     const client = manualClient();
     const pending = getPolicy(opts(url, { timeoutMs: 300, http: client.http }), false).catch((e: unknown) => e);
     await request;
-    client.expire();
+    client.deadlines.expire();
     const error = await pending;
-    expect(client.asked).toEqual([300]);
+    expect(client.deadlines.asked).toEqual([300]);
     expect((error as TailscaleApiError).kind).toBe('timeout');
     expect((error as Error).message).toContain('no answer within 0.3 s');
     expect((error as Error).message).toBe(`GET ${url}/api/v2/tailnet/-/acl: no answer within 0.3 s`);

@@ -14,8 +14,8 @@ export const MAX_POLICY_BYTES = 256 * 1024;
 export const DOCTOR_TIMEOUT_MS = 4000;
 export const BOOTSTRAP_TIMEOUT_MS = 6000;
 
-export const UNAVAILABLE_MESSAGE = 'pond acl: auto-bootstrap unavailable on this control plane';
-export const PRECONDITION_FAILED_MESSAGE = 'pond acl: tailnet policy changed during update (ETag mismatch)';
+const UNAVAILABLE_MESSAGE = 'pond acl: auto-bootstrap unavailable on this control plane';
+const PRECONDITION_FAILED_MESSAGE = 'pond acl: tailnet policy changed during update (ETag mismatch)';
 
 export type TailscaleApiErrorKind = 'unavailable' | 'precondition-failed' | 'http' | 'network' | 'timeout' | 'cancelled';
 

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../lib/http';
+import { ManualDeadlines } from '../../../lib/testing/manual-deadlines';
 import { closedPort } from '../../mesh/testing/services';
 import { member, testCheckDeps } from '../testing/check-deps';
 import { urlHead } from './url-head';
@@ -87,19 +88,13 @@ describe('url HEAD check', () => {
   });
 
   it('gives up at its timeout', async () => {
-    const asked: number[] = [];
-    const deadline = new AbortController();
-    const client = new HttpClient({
-      deadline: (ms) => {
-        asked.push(ms);
-        return deadline.signal;
-      },
-    });
-    hung = () => deadline.abort(new DOMException('timed out', 'TimeoutError'));
+    const deadlines = new ManualDeadlines();
+    const client = new HttpClient({ deadline: deadlines.deadline });
+    hung = () => deadlines.expire();
     try {
       const result = await run(urlMember(`${base}/hang`), { urlTimeoutMs: 300, http: client });
       expect(result).toMatchObject({ status: 'fail', reason: 'no answer within 0.3 s' });
-      expect(asked).toEqual([300]);
+      expect(deadlines.asked).toEqual([300]);
     } finally {
       await client.close();
     }
