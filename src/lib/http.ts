@@ -1,22 +1,32 @@
 /**
- * The one HTTP client every provider call goes through (node:http/https, so the connect
- * phase can be timed separately). Each call gets a connect timeout, an overall deadline
- * covering every attempt, up to three retries on 429/5xx that honour Retry-After, the
- * caller's AbortSignal, an origin-locked redirect policy, a response size cap, and
- * redaction of every configured secret in anything it reports.
+ * The one HTTP client: provider bridge adapters, the Tailscale policy API and the doctor's
+ * URL probe all go through it. Built on an undici Agent (keep-alive pool, connect timeout)
+ * composed with undici's retry and redirect interceptors; each request gets a deadline
+ * (AbortSignal.timeout linked to the caller's signal with AbortSignal.any), retries that
+ * honour Retry-After (http-retry.ts), the redirect policy its caller needs (http-origin.ts),
+ * a response size cap, and every secret redacted from anything it reports.
  */
-import http from 'node:http';
-import https from 'node:https';
+import { STATUS_CODES } from 'node:http';
 import type { LookupFunction } from 'node:net';
+import { Agent, interceptors, type Dispatcher } from 'undici';
+import { RedirectRefusedError, effectiveOrigin, isRedirect, redirectGuard } from './http-origin';
+import { abortableSleep, defaultBackoffMs, retryCallback } from './http-retry';
 import { SecretSet, redactSecrets } from './redact';
 
-export const CONNECT_TIMEOUT_MS = 10_000;
-export const TIMEOUT_MS = 30_000;
-export const MAX_RETRIES = 3;
-export const MAX_REDIRECTS = 10;
-export const MAX_BODY_BYTES = 1 << 20;
+const CONNECT_TIMEOUT_MS = 10_000;
+const TIMEOUT_MS = 30_000;
+const MAX_RETRIES = 3;
+const MAX_REDIRECTS = 10;
+const MAX_BODY_BYTES = 1 << 20;
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * `same-origin`: follow redirects that stay on the request's scheme+host+port (Islo's
+ * client, spec §4.1). `follow`: follow any redirect; undici drops Authorization and
+ * cookies when one leaves the origin, as Go's client and fetch do. `manual`: return 3xx as is.
+ */
+export type RedirectPolicy = 'same-origin' | 'follow' | 'manual';
 
 export interface HttpRequest {
   method: HttpMethod;
@@ -25,25 +35,35 @@ export interface HttpRequest {
   body?: string;
   signal?: AbortSignal;
   /**
-   * Whether sending the request twice is harmless. A request that creates something
-   * (an Islo share) is retried only on 429/503, which mean "not processed".
+   * Whether sending the request twice is harmless (default: GET and HEAD). A request that
+   * creates something (an Islo share) is retried only on 429/503, which mean "not processed".
    */
   idempotent?: boolean;
-  /** `same-origin`: follow redirects that stay on the request's scheme+host+port. `manual`: return 3xx as is. */
-  redirect?: 'same-origin' | 'manual';
+  /** Default `same-origin`. */
+  redirect?: RedirectPolicy;
   maxBodyBytes?: number;
+  /**
+   * Cut any body at maxBodyBytes and keep the rest unread, as Go's io.LimitReader does.
+   * Without it only an error status's body is cut; a larger success body is a failure.
+   */
+  truncate?: boolean;
+  /** This request's deadline and retries, instead of the client's. */
+  timeoutMs?: number;
+  maxRetries?: number;
+  /** Secrets of this request alone, redacted along with the client's own. */
+  secrets?: readonly string[];
 }
+
+type HttpHeaders = Record<string, string | string[] | undefined>;
 
 export interface HttpResponse {
   status: number;
   /** Go's `resp.Status`, e.g. `404 Not Found`. */
   statusLine: string;
-  headers: http.IncomingHttpHeaders;
+  headers: HttpHeaders;
   body: string;
-  /** The body was cut at the size cap (only ever for error statuses). */
+  /** The body was cut at the size cap. */
   truncated: boolean;
-  /** The URL that answered, after redirects. */
-  url: string;
 }
 
 export type HttpFailureKind = 'connect-timeout' | 'timeout' | 'network' | 'redirect' | 'too-large' | 'cancelled';
@@ -57,15 +77,17 @@ const KIND_CODES: Record<HttpFailureKind, 'TIMEOUT' | 'UNAVAILABLE' | 'CANCELLED
   cancelled: 'CANCELLED',
 };
 
-/** A request that produced no usable response. `code` is an API error code (preload/api.ts). */
+/** A request that produced no usable response. `code` is an API error code (contract). */
 export class HttpError extends Error {
   readonly code: 'TIMEOUT' | 'UNAVAILABLE' | 'CANCELLED';
 
   constructor(
     readonly kind: HttpFailureKind,
     message: string,
+    /** The underlying error (a socket's ECONNREFUSED …), for callers that name causes their own way. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = kind === 'cancelled' ? 'AbortError' : 'HttpError';
     this.code = KIND_CODES[kind];
   }
@@ -80,6 +102,8 @@ export interface HttpClientOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Wall clock in ms, for Retry-After dates and the retry budget. */
   now?: () => number;
+  /** The signal that ends a request after `ms` (AbortSignal.timeout); tests pass one they abort themselves. */
+  deadline?: (ms: number) => AbortSignal;
   secrets?: SecretSet;
   log?: (line: string) => void;
   maxRedirects?: number;
@@ -87,253 +111,161 @@ export interface HttpClientOptions {
   lookup?: LookupFunction;
 }
 
-export function defaultBackoffMs(retry: number): number {
-  return Math.min(500 * 2 ** (retry - 1), 4_000);
-}
-
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at) || !/[a-z]/i.test(trimmed)) return undefined;
-  return Math.max(0, at - now);
-}
-
-/** scheme://host:port with the default port filled in, lowercase: what "same origin" compares. */
-export function effectiveOrigin(url: URL): string {
-  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
-  const port = url.port || (scheme === 'https' ? '443' : scheme === 'http' ? '80' : '');
-  return `${scheme}://${url.hostname.toLowerCase()}:${port}`;
-}
-
+/** The URL without userinfo, query or fragment: what messages name. */
 function describe(url: URL): string {
-  return `${url.origin}${url.pathname}`;
+  return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function retryable(status: number, idempotent: boolean): boolean {
-  if (status === 429 || status === 503) return true;
-  return idempotent && status >= 500 && status <= 599;
+function codeOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** undici refuses a redirect to a URL the chain already visited, with advice meant for its own users. */
+function isRedirectLoop(error: unknown): boolean {
+  return codeOf(error) === 'UND_ERR_INVALID_ARG' && error instanceof Error && error.message.startsWith('Redirect loop detected');
+}
+
+/** Reads at most `limit` bytes; `over` says whether more was sent (the rest is left unread). */
+async function readCapped(body: AsyncIterable<Buffer>, limit: number): Promise<{ bytes: Buffer; over: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size + chunk.length > limit) {
+      chunks.push(chunk.subarray(0, limit - size));
+      return { bytes: Buffer.concat(chunks), over: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { bytes: Buffer.concat(chunks), over: false };
+}
 
 export class HttpClient {
   readonly secrets: SecretSet;
-  private readonly connectTimeoutMs: number;
   private readonly timeoutMs: number;
+  private readonly connectTimeoutMs: number;
   private readonly maxRetries: number;
   private readonly maxRedirects: number;
   private readonly backoffMs: (retry: number) => number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly now: () => number;
+  private readonly deadline: (ms: number) => AbortSignal;
   private readonly log: (line: string) => void;
-  private readonly lookup: LookupFunction | undefined;
-  private readonly httpAgent = new http.Agent({ keepAlive: true });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true });
+  private readonly agent: Agent;
+  private readonly dispatchers: Record<RedirectPolicy, Dispatcher>;
 
   constructor(options: HttpClientOptions = {}) {
     this.secrets = options.secrets ?? new SecretSet();
-    this.connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     this.timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     this.maxRetries = options.maxRetries ?? MAX_RETRIES;
     this.maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
     this.backoffMs = options.backoffMs ?? defaultBackoffMs;
     this.sleep = options.sleep ?? abortableSleep;
     this.now = options.now ?? Date.now;
+    this.deadline = options.deadline ?? ((ms) => AbortSignal.timeout(ms));
     this.log = options.log ?? (() => {});
-    this.lookup = options.lookup;
+    this.agent = new Agent({ connect: { timeout: this.connectTimeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) } });
+    // Last is outermost: a retry repeats the whole redirect chain, and the guard sees every hop.
+    const retry = interceptors.retry({ throwOnError: false });
+    const redirect = interceptors.redirect({ maxRedirections: this.maxRedirects });
+    this.dispatchers = {
+      'same-origin': this.agent.compose(redirectGuard('same-origin'), redirect, retry),
+      follow: this.agent.compose(redirectGuard('any'), redirect, retry),
+      manual: this.agent.compose(retry),
+    };
   }
 
   /** Text with every secret this client knows about replaced by `[redacted]`. */
-  redact(text: string): string {
-    return redactSecrets(text, this.secrets.values());
+  redact(text: string, extra: readonly string[] = []): string {
+    return redactSecrets(text, [...this.secrets.values(), ...extra]);
   }
 
-  /** Drops idle keep-alive connections. */
-  close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+  /** Closes the connection pool once the requests under way have finished. */
+  close(): Promise<void> {
+    return this.agent.close();
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const url = new URL(req.url);
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new HttpError('timeout', `${req.method} ${this.redact(describe(url))}: no response within ${seconds(this.timeoutMs)}`)),
-      this.timeoutMs,
-    );
-    const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
-    const started = this.now();
-    const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'HEAD');
+    const redact = (text: string) => this.redact(text, req.secrets);
+    let url: URL;
     try {
-      for (let retry = 0; ; retry++) {
-        const response = await this.follow(req, url, signal);
-        if (retry >= this.maxRetries || !retryable(response.status, idempotent)) return response;
-        const hinted = retryAfterMs(headerValue(response.headers['retry-after']), this.now());
-        const wait = hinted ?? this.backoffMs(retry + 1);
-        if (this.now() - started + wait >= this.timeoutMs) return response;
-        this.log(`${req.method} ${this.redact(describe(url))}: ${response.statusLine}; retry ${retry + 1}/${this.maxRetries} in ${seconds(wait)}`);
-        await this.sleep(wait, signal).catch(() => {
-          throw this.abortError(req, url, signal);
-        });
-      }
+      url = new URL(req.url);
     } catch (error) {
-      if (signal.aborted) throw this.abortError(req, url, signal);
-      throw error;
-    } finally {
-      clearTimeout(timer);
+      throw new HttpError('network', `${req.method} ${redact(req.url)}: not a URL`, error);
     }
-  }
-
-  private abortError(req: HttpRequest, url: URL, signal: AbortSignal): HttpError {
-    if (signal.reason instanceof HttpError) return signal.reason;
-    return new HttpError('cancelled', `${req.method} ${this.redact(describe(url))}: cancelled`);
-  }
-
-  private async follow(req: HttpRequest, start: URL, signal: AbortSignal): Promise<HttpResponse> {
-    let url = start;
-    let method = req.method;
-    let body = req.body;
-    let headers = { ...req.headers };
-    for (let hops = 0; ; hops++) {
-      const response = await this.send(method, url, headers, body, req.maxBodyBytes ?? MAX_BODY_BYTES, signal);
-      const location = headerValue(response.headers.location);
-      if ((req.redirect ?? 'same-origin') === 'manual' || !REDIRECTS.has(response.status) || !location) return response;
-      let next: URL;
-      try {
-        next = new URL(location, url);
-      } catch {
-        throw new HttpError('redirect', `${method} ${this.redact(describe(url))}: redirect to an unreadable location`);
-      }
-      if (effectiveOrigin(next) !== effectiveOrigin(start)) {
-        throw new HttpError('redirect', `refusing redirect from ${effectiveOrigin(start)} to ${this.redact(effectiveOrigin(next))}`);
-      }
-      if (hops + 1 > this.maxRedirects) throw new HttpError('redirect', `stopped after ${this.maxRedirects} redirects`);
-      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
-        method = method === 'HEAD' ? 'HEAD' : 'GET';
-        body = undefined;
-        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'content-type'));
-      }
-      url = next;
+    const label = `${req.method} ${redact(describe(url))}`;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new HttpError('network', `unsupported URL scheme ${url.protocol} in ${redact(describe(url))}`);
     }
-  }
-
-  private send(
-    method: HttpMethod,
-    url: URL,
-    headers: Record<string, string>,
-    body: string | undefined,
-    maxBodyBytes: number,
-    signal: AbortSignal,
-  ): Promise<HttpResponse> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const isHttps = url.protocol === 'https:';
-      if (!isHttps && url.protocol !== 'http:') {
-        return reject(new HttpError('network', `unsupported URL scheme ${url.protocol} in ${this.redact(describe(url))}`));
-      }
-      const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
-      const outgoing: Record<string, string> = { ...headers };
-      if (payload) outgoing['Content-Length'] = String(payload.length);
-      const request = (isHttps ? https : http).request(url, {
-        method,
-        headers: outgoing,
-        agent: isHttps ? this.httpsAgent : this.httpAgent,
-        signal,
-        ...(this.lookup ? { lookup: this.lookup } : {}),
-      });
-      let connectTimer: NodeJS.Timeout | undefined;
-      const clearConnectTimer = () => {
-        if (connectTimer) clearTimeout(connectTimer);
-        connectTimer = undefined;
-      };
-      request.on('socket', (socket) => {
-        if (!socket.connecting) return;
-        connectTimer = setTimeout(() => {
-          request.destroy(new HttpError('connect-timeout', `${method} ${this.redact(describe(url))}: could not connect to ${url.host} within ${seconds(this.connectTimeoutMs)}`));
-        }, this.connectTimeoutMs);
-        socket.once('connect', clearConnectTimer);
-      });
-      request.on('close', clearConnectTimer);
-      request.on('error', (error) => {
-        clearConnectTimer();
-        if (error instanceof HttpError) return reject(error);
-        if (signal.aborted) return reject(signal.reason);
-        reject(new HttpError('network', `${method} ${this.redact(describe(url))}: ${this.redact(error.message)}`));
-      });
-      request.on('response', (res) => {
-        const status = res.statusCode ?? 0;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let done = false;
-        const finish = (truncated: boolean) => {
-          if (done) return;
-          done = true;
-          resolve({
-            status,
-            statusLine: `${status} ${res.statusMessage || http.STATUS_CODES[status] || ''}`.trimEnd(),
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-            truncated,
-            url: url.href,
-          });
-        };
-        const fail = (error: Error) => {
-          if (done) return;
-          done = true;
-          reject(error);
-        };
-        res.on('data', (chunk: Buffer) => {
-          if (done) return;
-          if (size + chunk.length <= maxBodyBytes) {
-            chunks.push(chunk);
-            size += chunk.length;
-            return;
-          }
-          if (status < 400) {
-            fail(new HttpError('too-large', `${method} ${this.redact(describe(url))}: response is larger than ${maxBodyBytes} bytes`));
-          } else {
-            chunks.push(chunk.subarray(0, maxBodyBytes - size));
-            finish(true);
-          }
-          request.destroy();
-        });
-        res.on('end', () => finish(false));
-        res.on('error', (error) => {
-          if (signal.aborted) return fail(signal.reason);
-          fail(new HttpError('network', `${method} ${this.redact(describe(url))}: response interrupted: ${this.redact(error.message)}`));
-        });
-        res.on('close', () => {
-          if (!done && signal.aborted) fail(signal.reason);
-          else if (!done && !res.complete) fail(new HttpError('network', `${method} ${this.redact(describe(url))}: connection closed before the response was complete`));
-        });
-      });
-      request.end(payload);
+    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const deadline = this.deadline(timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+    const maxRetries = req.maxRetries ?? this.maxRetries;
+    const retry = retryCallback({
+      idempotent: req.idempotent ?? (req.method === 'GET' || req.method === 'HEAD'),
+      maxRetries,
+      timeoutMs,
+      started: this.now(),
+      now: this.now,
+      backoffMs: this.backoffMs,
+      sleep: this.sleep,
+      signal,
+      onRetry: (statusLine, n, wait) => this.log(`${label}: ${statusLine}; retry ${n}/${maxRetries} in ${seconds(wait)}`),
     });
+    const policy = req.redirect ?? 'same-origin';
+    try {
+      if (signal.aborted) throw signal.reason;
+      const options: Dispatcher.RequestOptions & { retryOptions: { retry: typeof retry } } = {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal,
+        retryOptions: { retry },
+      };
+      const res = await this.dispatchers[policy].request(options);
+      const status = res.statusCode;
+      if (policy !== 'manual' && isRedirect(status) && res.headers.location) {
+        await res.body.dump();
+        throw new HttpError('redirect', `stopped after ${this.maxRedirects} redirects`);
+      }
+      const limit = req.maxBodyBytes ?? MAX_BODY_BYTES;
+      const { bytes, over } = await readCapped(res.body, limit);
+      if (over && !req.truncate && status < 400) throw new HttpError('too-large', `${label}: response is larger than ${limit} bytes`);
+      return {
+        status,
+        statusLine: `${status} ${res.statusText || STATUS_CODES[status] || ''}`.trimEnd(),
+        headers: res.headers,
+        body: bytes.toString('utf8'),
+        truncated: over,
+      };
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      if (req.signal?.aborted) throw new HttpError('cancelled', `${label}: cancelled`);
+      if (deadline.aborted) throw new HttpError('timeout', `${label}: no response within ${seconds(timeoutMs)}`);
+      if (error instanceof RedirectRefusedError) {
+        if (!error.to) throw new HttpError('redirect', `${req.method} ${redact(describe(error.from))}: redirect to an unreadable location`);
+        throw new HttpError('redirect', `refusing redirect from ${redact(effectiveOrigin(error.from))} to ${redact(effectiveOrigin(error.to))}`);
+      }
+      if (isRedirectLoop(error)) throw new HttpError('redirect', `${label}: the redirects loop back to a URL already visited`);
+      if (codeOf(error) === 'UND_ERR_CONNECT_TIMEOUT') {
+        throw new HttpError('connect-timeout', `${label}: could not connect to ${redact(url.host)} within ${seconds(this.connectTimeoutMs)}`, error);
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      throw new HttpError('network', `${label}: ${redact(message)}`, error);
+    }
   }
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+let shared: HttpClient | undefined;
+
+/** The process's client for callers that were given none (like undici's global dispatcher). */
+export function defaultHttpClient(): HttpClient {
+  return (shared ??= new HttpClient());
 }

@@ -1,7 +1,8 @@
 /**
- * Keeps credentials out of anything a person or a log can read. Provider APIs echo what
- * they were sent (a rejected key in a 401 body, a token in a redirect URL), so every
- * error text built from a response passes through here before it leaves the HTTP layer.
+ * The one redactor: keeps credentials out of anything a person or a log can read.
+ * Provider and Tailscale APIs echo what they were sent (a rejected key in a 401 body, a
+ * token in a redirect URL), so every error text the HTTP client, the bridge adapters and
+ * the doctor build from a request or a response passes through here.
  */
 
 export const REDACTED = '[redacted]';

@@ -4,6 +4,7 @@
  * A concurrent edit (412) re-reads once; a second one fails closed. A preview shows the
  * exact change first; applying it can be pinned to the ETag the user reviewed.
  */
+import type { HttpClient } from '../../lib/http';
 import { mergePondACLPolicy } from './acl-merge';
 import { manualSnippet, PolicyError, type PolicyShape } from './acl-policy';
 import { unifiedDiff } from './diff';
@@ -12,7 +13,6 @@ import {
   getPolicy,
   postPolicy,
   TailscaleApiError,
-  type FetchFn,
   type PolicyClientOptions,
 } from './tailscale-api';
 
@@ -37,7 +37,7 @@ export interface PolicyTarget {
   apiKey: string;
   apiURL: string;
   tailnet: string;
-  fetch?: FetchFn;
+  http?: HttpClient;
 }
 
 export interface AclPreview {

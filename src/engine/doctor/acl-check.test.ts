@@ -125,4 +125,16 @@ describe('doctorPondCheck (spec §7.2)', () => {
     });
     expect(check?.snippet).toContain(TAG);
   });
+
+  it('keeps the key out of the skip however it is spelled, even inside the API URL', async () => {
+    server = await startPolicyServer({ policy: present, status: 404 });
+    const key = 'tskey-api-a/b+c';
+    const apiURL = `${server.url}/via/${encodeURIComponent(key)}`;
+    const check = await doctorPondCheck(input({ env: { TS_API_KEY: key, CRABBOX_TS_API_URL: apiURL } }));
+    expect(check?.message).toBe(
+      `pond "alpha": control plane at ${server.url}/via/[redacted] does not expose a Tailscale-compatible policy API; apply the snippet from docs/features/pond.md (e.g. Headscale: \`headscale policy set --file ./policy.hujson\`)`,
+    );
+    expect(check?.details.api_url).toBe(`${server.url}/via/[redacted]`);
+    expect(server.requests[0]?.path).toBe(`/via/${encodeURIComponent(key)}/api/v2/tailnet/-/acl`);
+  });
 });

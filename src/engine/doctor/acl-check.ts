@@ -7,7 +7,9 @@
 import { canonicalProvider, capabilities } from '../../providers/catalogue';
 import { hasTailscaleMetadata, type Claim } from '../claim';
 import { goQuote } from '../../lib/go-quote';
+import type { HttpClient } from '../../lib/http';
 import { normalizePondName } from '../../lib/names';
+import { redactSecrets } from '../../lib/redact';
 import { manualSnippet, parsePondACLPolicy, PolicyError, policyShape, rowsPresent, type PolicyShape } from './acl-policy';
 import { pondTailscaleTag } from './owner-tag';
 import {
@@ -16,7 +18,6 @@ import {
   resolveTailnet,
   resolveTailnetAPIURL,
   TailscaleApiError,
-  type FetchFn,
 } from './tailscale-api';
 
 export type PondCheckStatus = 'ok' | 'failed' | 'skip';
@@ -45,7 +46,7 @@ export interface PondCheckInput {
   env: Readonly<Record<string, string | undefined>>;
   /** crabbox's configured provider, reported in the no-Tailscale skip's details. */
   configuredProvider?: string;
-  fetch?: FetchFn;
+  http?: HttpClient;
   signal?: AbortSignal;
 }
 
@@ -60,10 +61,6 @@ export function pondClaimSummary(pond: string, claims: readonly Claim[] | null):
     if ((caps.tailscale || caps.tailscaleEgress) && (!caps.urlBridge || hasTailscaleMetadata(claim))) hasTailscale = true;
   }
   return { hasClaims, hasTailscale };
-}
-
-function redactor(secret: string): (text: string) => string {
-  return (text) => (secret === '' ? text : text.split(secret).join('[redacted]'));
 }
 
 /** doctorPondSummary; null when no check applies (blank pond). */
@@ -100,12 +97,12 @@ export async function doctorPondCheck(input: PondCheckInput): Promise<PondCheck 
       snippet: manualSnippet(tag, 'grants'),
     };
   }
-  const redact = redactor(apiKey);
+  const redact = (text: string) => redactSecrets(text, [apiKey]);
   const tailnet = resolveTailnet(input.env);
   const apiURL = resolveTailnetAPIURL(input.env);
   let body: string;
   try {
-    ({ body } = await getPolicy({ apiKey, apiURL, tailnet, timeoutMs: DOCTOR_TIMEOUT_MS, fetch: input.fetch }, false, input.signal));
+    ({ body } = await getPolicy({ apiKey, apiURL, tailnet, timeoutMs: DOCTOR_TIMEOUT_MS, http: input.http }, false, input.signal));
   } catch (error) {
     if (!(error instanceof TailscaleApiError)) throw error;
     if (error.kind === 'unavailable') {

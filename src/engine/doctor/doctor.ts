@@ -5,6 +5,7 @@
 import type { PeerRow } from '../../contract/index';
 import type { Claim } from '../claim';
 import type { ForwardSpec, SshTarget } from '../mesh/types';
+import type { HttpClient } from '../../lib/http';
 import { normalizePondName } from '../../lib/names';
 import { doctorPondCheck, type PondCheck } from './acl-check';
 import { bootstrapFromEnv } from './acl-fix';
@@ -14,7 +15,6 @@ import { buildMatrix } from './matrix';
 import { doctorMembers } from './members';
 import { reportOk, type DoctorReport } from './report';
 import { runChecks, type CheckResult, type RunChecksOptions } from './runner';
-import type { FetchFn } from './tailscale-api';
 
 export interface DoctorInput {
   pond: string;
@@ -31,7 +31,7 @@ export interface DoctorDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** ownerIdentity() bound to this machine. */
   identity: () => Promise<string>;
-  fetch?: FetchFn;
+  http?: HttpClient;
   checkDeps: CheckDeps;
   configuredProvider?: string;
   run?: Pick<RunChecksOptions, 'concurrency' | 'timeoutMs'>;
@@ -59,11 +59,11 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps, callbacks:
         identity,
         env: deps.env,
         configuredProvider: deps.configuredProvider,
-        fetch: deps.fetch,
+        http: deps.http,
         signal: callbacks.signal,
       });
     let acl = await check();
-    const bootstrap = deps.bootstrapFromEnv ? await bootstrapFromEnv(acl, deps.env, { fetch: deps.fetch, signal: callbacks.signal }) : undefined;
+    const bootstrap = deps.bootstrapFromEnv ? await bootstrapFromEnv(acl, deps.env, { http: deps.http, signal: callbacks.signal }) : undefined;
     if (bootstrap?.state === 'applied' || bootstrap?.state === 'already-present') acl = await check();
     callbacks.onAcl?.(acl);
     return { acl, bootstrap };

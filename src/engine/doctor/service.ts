@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { DoctorReportShape, EventPayload, MatrixShape, PeerRow, PondCheckShape } from '../../contract/index';
 import type { Claim } from '../claim';
 import { PondError } from '../../lib/errors';
+import type { HttpClient } from '../../lib/http';
 import type { ForwardSpec, SshTarget } from '../mesh/types';
 import { normalizePondName } from '../../lib/names';
 import { BootstrapError, ensurePondACL, previewPondACL, type BootstrapErrorKind } from './acl-bootstrap';
@@ -21,7 +22,6 @@ import { buildMatrix, renderMatrix, type ReachabilityMatrix } from './matrix';
 import { doctorMembers } from './members';
 import { pondTailscaleTag } from './owner-tag';
 import { planChecks } from './runner';
-import type { FetchFn } from './tailscale-api';
 
 export interface PondRows {
   rows: PeerRow[];
@@ -42,7 +42,7 @@ export interface DoctorServiceDeps {
   identity: () => Promise<string>;
   /** Fresh per run, so `tailscale status` is read once per run and never reused across runs. */
   checkDeps: () => CheckDeps;
-  fetch?: FetchFn;
+  http?: HttpClient;
   onPlan: (event: EventPayload<'doctor:plan'>) => void;
   onCheck: (event: EventPayload<'doctor:check'>) => void;
 }
@@ -100,7 +100,7 @@ export class DoctorService {
     });
     const report = await runDoctor(
       { pond, rows, claims, targets, forwards, live },
-      { env: this.deps.env, identity: this.deps.identity, checkDeps, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) },
+      { env: this.deps.env, identity: this.deps.identity, checkDeps, ...(this.deps.http ? { http: this.deps.http } : {}) },
       { signal, onCheck: (result) => this.deps.onCheck({ runId, result }) },
     );
     return {
@@ -146,7 +146,7 @@ export class DoctorService {
   }
 
   private target() {
-    const target = policyTarget(this.deps.env, this.deps.fetch);
+    const target = policyTarget(this.deps.env, this.deps.http);
     if (!target) {
       throw new PondError('UNAVAILABLE', 'TS_API_KEY is not set: start Pond Desktop with TS_API_KEY (a Tailscale API access token) in its environment to read and fix the tailnet policy');
     }
@@ -178,7 +178,7 @@ export class DoctorService {
       claims: await this.deps.claims(),
       identity: await this.deps.identity(),
       env: this.deps.env,
-      ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
+      ...(this.deps.http ? { http: this.deps.http } : {}),
       signal,
     });
     return { outcome: result.outcome, tag, diff: result.outcome === 'updated' ? result.diff : '', acl: checkView(acl) };

@@ -1,9 +1,10 @@
 /**
- * The doctor's dependencies on a real machine: fetch, the user's known_hosts, the
+ * The doctor's dependencies on a real machine: the HTTP client, the user's known_hosts, the
  * `tailscale` and `git` commands, network interfaces. Tests build their own.
  */
 import os from 'node:os';
 import path from 'node:path';
+import { defaultHttpClient, type HttpClient } from '../../lib/http';
 import { runProcess, type RunOptions, type RunResult } from '../../providers/lifecycle/run-process';
 import type { CheckDeps } from './checks/types';
 import type { GitEmailReader } from './owner-tag';
@@ -20,7 +21,7 @@ export interface SystemOptions {
   home: string;
   cwd?: string;
   run?: RunFn;
-  fetch?: typeof fetch;
+  http?: HttpClient;
 }
 
 function localAddresses(): string[] {
@@ -35,7 +36,7 @@ export function systemCheckDeps(options: SystemOptions): CheckDeps {
   const cli: TailscaleCli = { run, env: options.env, command: options.env.POND_TAILSCALE_CLI || 'tailscale', timeoutMs: COMMAND_TIMEOUT_MS };
   let status: Promise<TailnetStatus> | undefined;
   return {
-    fetch: options.fetch ?? fetch,
+    http: options.http ?? defaultHttpClient(),
     connect: tcpConnect,
     knownHostsFile: path.join(options.home, '.ssh', 'known_hosts'),
     tailnetStatus: () => (status ??= tailnetStatus(cli)),

@@ -12,11 +12,14 @@ import {
   resolveTailnetAPIURL,
   TailscaleApiError,
 } from './tailscale-api';
+import { HttpClient } from '../../lib/http';
+import { ManualDeadlines } from '../../lib/testing/manual-deadlines';
 import { etagOf, startPolicyServer, type PolicyServer } from './testing/policy-server';
 
 const KEY = 'tskey-api-test';
 let server: PolicyServer | undefined;
 let raw: http.Server | undefined;
+const clients: HttpClient[] = [];
 afterEach(async () => {
   await server?.stop();
   server = undefined;
@@ -25,12 +28,20 @@ afterEach(async () => {
     await new Promise((r) => raw?.close(r));
     raw = undefined;
   }
+  await Promise.all(clients.splice(0).map((c) => c.close()));
 });
 
 async function rawServer(handler: http.RequestListener): Promise<string> {
   raw = http.createServer(handler);
   await new Promise<void>((r) => raw?.listen(0, '127.0.0.1', r));
   return `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
+}
+
+function manualClient(): { http: HttpClient; deadlines: ManualDeadlines } {
+  const deadlines = new ManualDeadlines();
+  const client = new HttpClient({ deadline: deadlines.deadline });
+  clients.push(client);
+  return { http: client, deadlines };
 }
 
 const opts = (apiURL: string, extra = {}) => ({ apiKey: KEY, apiURL, tailnet: '-', timeoutMs: 4000, ...extra });
@@ -90,10 +101,54 @@ describe('getPolicy', () => {
   });
 
   it('gives up at its deadline', async () => {
-    server = await startPolicyServer({ policy: '{}', hang: true });
-    const error = await getPolicy(opts(server.url, { timeoutMs: 300 }), false).catch((e: unknown) => e);
+    let arrived!: () => void;
+    const request = new Promise<void>((resolve) => (arrived = resolve));
+    const url = await rawServer(() => arrived());
+    const client = manualClient();
+    const pending = getPolicy(opts(url, { timeoutMs: 300, http: client.http }), false).catch((e: unknown) => e);
+    await request;
+    client.deadlines.expire();
+    const error = await pending;
+    expect(client.deadlines.asked).toEqual([300]);
     expect((error as TailscaleApiError).kind).toBe('timeout');
     expect((error as Error).message).toContain('no answer within 0.3 s');
+    expect((error as Error).message).toBe(`GET ${url}/api/v2/tailnet/-/acl: no answer within 0.3 s`);
+  });
+
+  it("stops when the caller's signal is aborted", async () => {
+    let arrived!: () => void;
+    const request = new Promise<void>((resolve) => (arrived = resolve));
+    const url = await rawServer(() => arrived());
+    const controller = new AbortController();
+    const pending = getPolicy(opts(url), false, controller.signal).catch((e: unknown) => e);
+    await request;
+    controller.abort();
+    const error = await pending;
+    expect((error as TailscaleApiError).kind).toBe('cancelled');
+    expect((error as Error).message).toBe(`GET ${url}/api/v2/tailnet/-/acl: cancelled`);
+  });
+
+  it('makes one attempt, as crabbox does, even when the server asks to retry', async () => {
+    let hits = 0;
+    const url = await rawServer((_req, res) => {
+      hits += 1;
+      res.writeHead(503, { 'Retry-After': '0', 'Content-Type': 'application/json' }).end('{"message":"try later"}');
+    });
+    await expect(getPolicy(opts(url), false)).rejects.toThrow(/^tailscale api 503: try later$/);
+    expect(hits).toBe(1);
+  });
+
+  it("follows redirects like Go's client: the key goes along on the same origin only", async () => {
+    server = await startPolicyServer({ policy: '{"moved":true}' });
+    const policyServer = server.url;
+    const url = await rawServer((req, res) => {
+      if (req.url === '/api/v2/tailnet/-/acl') res.writeHead(307, { Location: '/v2/acl' }).end();
+      else if (req.url === '/v2/acl') res.writeHead(200, { ETag: `"${req.headers.authorization === `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`}"` }).end('{}');
+      else res.writeHead(308, { Location: `${policyServer}/api/v2/tailnet/-/acl` }).end();
+    });
+    expect(await getPolicy(opts(url), true)).toEqual({ body: '{}', etag: '"true"' });
+    await expect(getPolicy(opts(url, { tailnet: 'elsewhere' }), false)).rejects.toThrow(/^tailscale api 401: API token invalid$/);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([undefined]);
   });
 
   it('says "connection refused" for a closed port', async () => {
@@ -104,6 +159,14 @@ describe('getPolicy', () => {
     const error = await getPolicy(opts(url), false).catch((e: unknown) => e);
     expect((error as TailscaleApiError).kind).toBe('network');
     expect((error as Error).message).toBe(`GET http://127.0.0.1:${port}/api/v2/tailnet/-/acl: connection refused`);
+  });
+
+  it('redacts the key as it travels, when a server echoes the Authorization header', async () => {
+    const url = await rawServer((req, res) => {
+      res.writeHead(403, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: `refused ${req.headers.authorization}` }));
+    });
+    const error = await getPolicy(opts(url), false).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('tailscale api 403: refused Basic [redacted]');
   });
 
   it('never puts the API key in an error, even when the server echoes it', async () => {

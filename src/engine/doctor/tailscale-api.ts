@@ -1,8 +1,12 @@
 /**
  * The Tailscale policy-file API as crabbox calls it (spec §7.3): GET the HuJSON policy with
- * its ETag, POST it back with `If-Match`. The API key travels only in the Authorization
- * header and is scrubbed from every error text.
+ * its ETag, POST it back with `If-Match`, through the shared HTTP client: one attempt within
+ * the deadline (crabbox does not retry), redirects followed as Go's client does, the body
+ * read up to 256 KiB. The API key travels only in the Authorization header and is
+ * scrubbed from every error text.
  */
+import { HttpError, defaultHttpClient, type HttpClient } from '../../lib/http';
+import { redactSecrets } from '../../lib/redact';
 import { describeNetError } from './net-errors';
 
 export const DEFAULT_TAILNET_API_URL = 'https://api.tailscale.com';
@@ -10,8 +14,8 @@ export const MAX_POLICY_BYTES = 256 * 1024;
 export const DOCTOR_TIMEOUT_MS = 4000;
 export const BOOTSTRAP_TIMEOUT_MS = 6000;
 
-export const UNAVAILABLE_MESSAGE = 'pond acl: auto-bootstrap unavailable on this control plane';
-export const PRECONDITION_FAILED_MESSAGE = 'pond acl: tailnet policy changed during update (ETag mismatch)';
+const UNAVAILABLE_MESSAGE = 'pond acl: auto-bootstrap unavailable on this control plane';
+const PRECONDITION_FAILED_MESSAGE = 'pond acl: tailnet policy changed during update (ETag mismatch)';
 
 export type TailscaleApiErrorKind = 'unavailable' | 'precondition-failed' | 'http' | 'network' | 'timeout' | 'cancelled';
 
@@ -26,7 +30,6 @@ export class TailscaleApiError extends Error {
   }
 }
 
-export type FetchFn = typeof fetch;
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** resolveTailnetAPIURL: CRABBOX_TS_API_URL, then TS_API_URL (trimmed, no trailing `/`), else the default. */
@@ -49,7 +52,8 @@ export interface PolicyClientOptions {
   apiURL: string;
   tailnet: string;
   timeoutMs: number;
-  fetch?: FetchFn;
+  /** The process's shared client unless one is given (tests give one with their own deadline). */
+  http?: HttpClient;
 }
 
 export interface Policy {
@@ -62,50 +66,17 @@ export function policyURL(apiURL: string, tailnet: string): string {
   return `${apiURL}/api/v2/tailnet/${tailnet || '-'}/acl`;
 }
 
-function redact(text: string, secret: string): string {
-  return secret === '' ? text : text.split(secret).join('[redacted]');
+function basicCredentials(apiKey: string): string {
+  return Buffer.from(`${apiKey}:`, 'utf8').toString('base64');
 }
 
-function basicAuth(apiKey: string): string {
-  return `Basic ${Buffer.from(`${apiKey}:`, 'utf8').toString('base64')}`;
+/** The key, and the key as it travels (a server may echo the Authorization header). */
+function secretsOf(options: PolicyClientOptions): string[] {
+  return options.apiKey === '' ? [] : [options.apiKey, basicCredentials(options.apiKey)];
 }
 
-/** Aborts on the caller's signal or after `timeoutMs`, whichever comes first. */
-function deadline(timeoutMs: number, outer?: AbortSignal): { signal: AbortSignal; timedOut: () => boolean; done: () => void } {
-  const controller = new AbortController();
-  let expired = false;
-  const timer = setTimeout(() => {
-    expired = true;
-    controller.abort();
-  }, timeoutMs);
-  const onAbort = () => controller.abort();
-  if (outer?.aborted) controller.abort();
-  else outer?.addEventListener('abort', onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    timedOut: () => expired,
-    done: () => {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
-    },
-  };
-}
-
-/** Reads at most `limit` bytes of the body, as Go's LimitReader does (the rest is dropped). */
-async function readLimited(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (total < limit) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    const room = limit - total;
-    chunks.push(value.length > room ? value.subarray(0, room) : value);
-    total += Math.min(value.length, room);
-  }
-  await reader.cancel().catch(() => undefined);
-  return Buffer.concat(chunks).toString('utf8');
+function redact(text: string, options: PolicyClientOptions): string {
+  return redactSecrets(text, secretsOf(options));
 }
 
 /** tailscaleAPIError: `tailscale api <code>: <message>` when the body is a JSON envelope with one. */
@@ -130,26 +101,27 @@ async function request(
   signal: AbortSignal | undefined,
 ): Promise<{ status: number; etag: string; text: string }> {
   const url = policyURL(options.apiURL, options.tailnet);
-  const doFetch = options.fetch ?? fetch;
-  const limit = deadline(options.timeoutMs, signal);
   try {
-    const response = await doFetch(url, {
+    const response = await (options.http ?? defaultHttpClient()).request({
       method,
-      headers: { Authorization: basicAuth(options.apiKey), ...headers },
+      url,
+      headers: { Authorization: `Basic ${basicCredentials(options.apiKey)}`, ...headers },
       body,
-      signal: limit.signal,
+      signal,
+      timeoutMs: options.timeoutMs,
+      maxRetries: 0,
       redirect: 'follow',
+      maxBodyBytes: MAX_POLICY_BYTES,
+      truncate: true,
+      secrets: secretsOf(options),
     });
-    const text = await readLimited(response, MAX_POLICY_BYTES);
-    return { status: response.status, etag: response.headers.get('etag') ?? '', text };
+    const etag = response.headers.etag;
+    return { status: response.status, etag: (Array.isArray(etag) ? etag[0] : etag) ?? '', text: response.body };
   } catch (error) {
-    if (limit.timedOut()) {
-      throw new TailscaleApiError('timeout', `${method} ${url}: no answer within ${options.timeoutMs / 1000} s`);
-    }
-    if (signal?.aborted) throw new TailscaleApiError('cancelled', `${method} ${url}: cancelled`);
-    throw new TailscaleApiError('network', redact(`${method} ${url}: ${describeNetError(error)}`, options.apiKey));
-  } finally {
-    limit.done();
+    if (!(error instanceof HttpError)) throw error;
+    if (error.kind === 'timeout') throw new TailscaleApiError('timeout', redact(`${method} ${url}: no answer within ${options.timeoutMs / 1000} s`, options));
+    if (error.kind === 'cancelled') throw new TailscaleApiError('cancelled', redact(`${method} ${url}: cancelled`, options));
+    throw new TailscaleApiError('network', redact(`${method} ${url}: ${describeNetError(error)}`, options));
   }
 }
 
@@ -162,11 +134,11 @@ export async function getPolicy(options: PolicyClientOptions, requireETag: boole
   const url = policyURL(options.apiURL, options.tailnet);
   const { status, etag, text } = await request(options, 'GET', { Accept: 'application/hujson' }, undefined, signal);
   if (status === 404 || status === 501) {
-    throw new TailscaleApiError('unavailable', `${UNAVAILABLE_MESSAGE}: GET ${url} returned ${status}`, status);
+    throw new TailscaleApiError('unavailable', redact(`${UNAVAILABLE_MESSAGE}: GET ${url} returned ${status}`, options), status);
   }
-  if (status < 200 || status >= 300) throw new TailscaleApiError('http', redact(apiErrorText(status, text), options.apiKey), status);
+  if (status < 200 || status >= 300) throw new TailscaleApiError('http', redact(apiErrorText(status, text), options), status);
   if (requireETag && etag === '') {
-    throw new TailscaleApiError('unavailable', `${UNAVAILABLE_MESSAGE}: GET ${url} returned no ETag header`, status);
+    throw new TailscaleApiError('unavailable', redact(`${UNAVAILABLE_MESSAGE}: GET ${url} returned no ETag header`, options), status);
   }
   return { body: text, etag };
 }
@@ -177,5 +149,5 @@ export async function postPolicy(options: PolicyClientOptions, body: string, eta
   if (etag !== '') headers['If-Match'] = etag;
   const { status, text } = await request(options, 'POST', headers, body, signal);
   if (status === 412) throw new TailscaleApiError('precondition-failed', PRECONDITION_FAILED_MESSAGE, status);
-  if (status < 200 || status >= 300) throw new TailscaleApiError('http', redact(apiErrorText(status, text), options.apiKey), status);
+  if (status < 200 || status >= 300) throw new TailscaleApiError('http', redact(apiErrorText(status, text), options), status);
 }

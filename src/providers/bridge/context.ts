@@ -30,11 +30,6 @@ export function envSetting(env: Env, name: string, fallback: string): string {
   return fallback;
 }
 
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host) || host === '0:0:0:0:0:0:0:1';
-}
-
 /** Every adapter refuses a port outside 1..65535 with crabbox's `<provider> bridge: port N out of range`. */
 export function assertBridgePort(provider: string, port: number): void {
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new BridgeError(`${provider} bridge: port ${port} out of range`, 2, 'INVALID_INPUT');

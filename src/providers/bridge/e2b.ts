@@ -7,8 +7,9 @@
 import { z } from 'zod';
 import { goQuote } from '../../lib/go-quote';
 import type { HttpClient, HttpResponse } from '../../lib/http';
+import { httpsOrLoopback } from '../../lib/http-origin';
 import { bodySnippet, goQueryEscape } from '../../lib/redact';
-import { adapterHttpClient, assertBridgePort, type BridgeContext, envSetting, isLoopbackHost } from './context';
+import { adapterHttpClient, assertBridgePort, type BridgeContext, envSetting } from './context';
 import { ZERO_TIME } from '../../lib/go-time';
 import { BridgeError, wrapError, type BridgeAdapter, type BridgeTarget } from './types';
 
@@ -59,7 +60,7 @@ export function validateApiURL(raw: string): string {
   if (parsed.username || parsed.password || parsed.search || raw.includes('?') || parsed.hash || raw.includes('#')) {
     throw new BridgeError('provider=e2b API URL must not contain userinfo, query parameters, or a fragment', 2, 'INVALID_INPUT');
   }
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) {
+  if (!httpsOrLoopback(parsed)) {
     throw new BridgeError('provider=e2b API URL must use HTTPS except for loopback development endpoints', 2, 'INVALID_INPUT');
   }
   return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
@@ -99,7 +100,7 @@ export class E2BAdapter implements BridgeAdapter {
   }
 
   close(): void {
-    this.client?.http.close();
+    void this.client?.http.close();
   }
 
   private connect(): { http: HttpClient; apiURL: string; apiKey: string } {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Credentials } from '../credentials';
 import type { BridgeContext } from './context';
 import { ZERO_TIME } from '../../lib/go-time';
+import { ManualDeadlines } from '../../lib/testing/manual-deadlines';
 import { IsloAdapter, IsloTokenCache, isloSandboxName, shareTtlSeconds } from './islo';
 import { FakeIslo, LocalServer, type IsloShareRecord } from './testing/servers';
 import { BridgeError } from './types';
@@ -28,7 +29,10 @@ async function fake(shares: IsloShareRecord[] | null = []): Promise<FakeIslo> {
   return f;
 }
 
-function adapter(f: LocalServer, options: { now?: () => number; env?: Record<string, string>; timeoutMs?: number; waits?: number[]; tokens?: IsloTokenCache } = {}) {
+function adapter(
+  f: LocalServer,
+  options: { now?: () => number; env?: Record<string, string>; timeoutMs?: number; waits?: number[]; tokens?: IsloTokenCache; deadlines?: ManualDeadlines } = {},
+) {
   const env = { ISLO_API_KEY: KEY, ISLO_BASE_URL: `${f.url}/`, ...options.env };
   const ctx: BridgeContext = {
     env,
@@ -36,6 +40,7 @@ function adapter(f: LocalServer, options: { now?: () => number; env?: Record<str
     now: options.now ?? (() => NOW),
     http: {
       timeoutMs: options.timeoutMs ?? 5000,
+      ...(options.deadlines ? { deadline: options.deadlines.deadline } : {}),
       sleep: async (ms) => {
         options.waits?.push(ms);
       },
@@ -264,7 +269,12 @@ describe('IsloAdapter.list', () => {
   it('times out a response that never arrives', async () => {
     const f = await fake([]);
     f.fail((r) => r.method === 'GET', { kind: 'hang' });
-    const err = await failure(adapter(f, { timeoutMs: 300 }).list(LEASE, signal));
+    const deadlines = new ManualDeadlines();
+    const pending = failure(adapter(f, { timeoutMs: 300, deadlines }).list(LEASE, signal));
+    await f.arrived(2);
+    deadlines.expire();
+    const err = await pending;
+    expect(deadlines.asked).toEqual([300, 300]);
     expect(err.message).toBe(`islo list shares: GET ${f.url}/sandboxes/${NAME}/shares: no response within 0.3 s`);
     expect(err.code).toBe('TIMEOUT');
   });

@@ -165,7 +165,7 @@ export class IsloAdapter implements BridgeAdapter {
   }
 
   close(): void {
-    this.client?.http.close();
+    void this.client?.http.close();
   }
 
   private connect(): { http: HttpClient; baseURL: string; apiKey: string } {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PeerRow } from '../../contract/index';
+import { ManualDeadlines } from '../../lib/testing/manual-deadlines';
 import { probeBridgePeers } from './probe';
 import { LocalServer } from './testing/servers';
 
@@ -40,11 +41,16 @@ describe('probeBridgePeers', () => {
     const hang = await new LocalServer(() => ({ status: 200 })).start();
     servers.push(hang);
     hang.fail('/', { kind: 'hang' });
-    const [refused, slow] = await probeBridgePeers(
+    const deadlines = new ManualDeadlines();
+    const probing = probeBridgePeers(
       [row({ targets: [{ port: 80, url: `${url}/x`, expiresAt: '' }] }), row({ slug: 'slow', targets: [{ port: 80, url: hang.url, expiresAt: '' }] })],
       signal,
-      { timeoutMs: 200 },
+      { timeoutMs: 200, http: { deadline: deadlines.deadline } },
     );
+    await hang.arrived(1);
+    deadlines.expire();
+    const [refused, slow] = await probing;
+    expect(deadlines.asked).toEqual([200, 200]);
     expect(refused).toMatchObject({ state: 'unreachable' });
     expect(refused?.detail).toMatch(/ECONNREFUSED/);
     expect(slow).toMatchObject({ state: 'unreachable', detail: 'no response within 0.2 s' });

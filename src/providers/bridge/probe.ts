@@ -51,6 +51,6 @@ export async function probeBridgePeers(
       }),
     );
   } finally {
-    client.close();
+    await client.close();
   }
 }

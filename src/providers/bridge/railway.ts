@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import { goQuote } from '../../lib/go-quote';
 import type { HttpClient, HttpResponse } from '../../lib/http';
+import { httpsOrLoopback } from '../../lib/http-origin';
 import { bodySnippet } from '../../lib/redact';
-import { adapterHttpClient, assertBridgePort, type BridgeContext, envSetting, isLoopbackHost } from './context';
+import { adapterHttpClient, assertBridgePort, type BridgeContext, envSetting } from './context';
 import { ZERO_TIME } from '../../lib/go-time';
 import { BridgeError, wrapError, type BridgeAdapter, type BridgeTarget } from './types';
 
@@ -62,7 +63,7 @@ export function validateApiURL(raw: string): string {
     parsed = undefined;
   }
   if (!parsed || !parsed.host) throw new BridgeError(`railway url ${goQuote(apiURL)} is invalid`, 2, 'INVALID_INPUT');
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) {
+  if (!httpsOrLoopback(parsed)) {
     throw new BridgeError(`railway url ${goQuote(apiURL)} must use https unless it targets localhost`, 2, 'INVALID_INPUT');
   }
   return apiURL;
@@ -90,7 +91,7 @@ export class RailwayAdapter implements BridgeAdapter {
   }
 
   close(): void {
-    this.client?.http.close();
+    void this.client?.http.close();
   }
 
   private projectEnv(): { projectId: string; environmentId: string } {

@@ -4,9 +4,9 @@
  * failure to reach something is a result with status `fail` and the reason.
  */
 import type { PeerRow } from '../../../contract/index';
+import type { HttpClient } from '../../../lib/http';
 import type { ForwardSpec, SshTarget } from '../../mesh/types';
 import type { PingResult, TailnetStatus } from '../tailnet-status';
-import type { FetchFn } from '../tailscale-api';
 import type { tcpConnect } from '../tcp';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -35,7 +35,8 @@ export interface DoctorMember {
 }
 
 export interface CheckDeps {
-  fetch: FetchFn;
+  /** For the URL members' HEAD. */
+  http: HttpClient;
   /** One TCP connection attempt (tcp.ts); injectable to simulate an unreachable network. */
   connect: typeof tcpConnect;
   /** known_hosts for members without an SSH target of their own. */

@@ -1,20 +1,34 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient } from '../../../lib/http';
+import { ManualDeadlines } from '../../../lib/testing/manual-deadlines';
 import { closedPort } from '../../mesh/testing/services';
 import { member, testCheckDeps } from '../testing/check-deps';
 import { urlHead } from './url-head';
 
 let server: http.Server;
+let other: http.Server;
 let base = '';
+let otherBase = '';
 const methods: string[] = [];
+const paths: string[] = [];
+let hung: () => void = () => {};
 
 beforeAll(async () => {
+  other = http.createServer((_req, res) => res.writeHead(204).end());
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
   server = http.createServer((req, res) => {
     methods.push(req.method ?? '');
-    if (req.url === '/hang') return;
+    paths.push(req.url ?? '');
+    if (req.url === '/hang') return hung();
     if (req.url === '/redirect') {
       res.writeHead(302, { Location: '/missing' }).end();
+      return;
+    }
+    if (req.url === '/away') {
+      res.writeHead(307, { Location: `${otherBase}/landing` }).end();
       return;
     }
     const status = req.url === '/missing' ? 404 : req.url === '/down' ? 503 : 200;
@@ -24,8 +38,10 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => {
-  server.closeAllConnections();
-  server.close();
+  for (const s of [server, other]) {
+    s.closeAllConnections();
+    s.close();
+  }
 });
 
 const urlMember = (url: string, extra = {}) =>
@@ -49,10 +65,20 @@ describe('url HEAD check', () => {
     expect(await run(urlMember(`${base}/redirect`))).toMatchObject({ status: 'ok', summary: `${base}/redirect answered HTTP 404` });
   });
 
+  it('follows a redirect to another host, as a share behind a login page does', async () => {
+    expect(await run(urlMember(`${base}/away`))).toMatchObject({ status: 'ok', summary: `${base}/away answered HTTP 204` });
+  });
+
   it('warns on a 5xx', async () => {
     const result = await run(urlMember(`${base}/down`));
     expect(result.status).toBe('warn');
     expect(result.summary).toContain('HTTP 503');
+  });
+
+  it('asks once: a 503 is a finding, not something to wait out', async () => {
+    const before = paths.length;
+    await run(urlMember(`${base}/down`));
+    expect(paths.slice(before)).toEqual(['/down']);
   });
 
   it('fails with the short cause when the URL does not answer', async () => {
@@ -62,8 +88,16 @@ describe('url HEAD check', () => {
   });
 
   it('gives up at its timeout', async () => {
-    const result = await run(urlMember(`${base}/hang`), { urlTimeoutMs: 300 });
-    expect(result).toMatchObject({ status: 'fail', reason: 'no answer within 0.3 s' });
+    const deadlines = new ManualDeadlines();
+    const client = new HttpClient({ deadline: deadlines.deadline });
+    hung = () => deadlines.expire();
+    try {
+      const result = await run(urlMember(`${base}/hang`), { urlTimeoutMs: 300, http: client });
+      expect(result).toMatchObject({ status: 'fail', reason: 'no answer within 0.3 s' });
+      expect(deadlines.asked).toEqual([300]);
+    } finally {
+      await client.close();
+    }
   });
 
   it('uses the endpoint when there are no targets, and warns when there is no URL at all', async () => {

@@ -1,8 +1,11 @@
 /**
  * URL members: an HTTPS HEAD of the first published target (crabbox's bridge probe,
- * spec §4.6). Any HTTP status means the URL exists and routes; the app behind it may
- * answer 404 to a HEAD. A 5xx is a warning: the route works, the service does not.
+ * spec §4.6), one attempt, following redirects to any origin. Any HTTP status means the
+ * URL exists and routes; the app behind it may answer 404 to a HEAD. A 5xx is a warning:
+ * the route works, the service does not.
  */
+import { HttpError } from '../../../lib/http';
+import { redactSecrets } from '../../../lib/redact';
 import { describeNetError } from '../net-errors';
 import type { Checker } from './types';
 
@@ -29,17 +32,8 @@ export const urlHead: Checker = {
         ],
       };
     }
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, deps.urlTimeoutMs);
     try {
-      const response = await deps.fetch(url, { method: 'HEAD', redirect: 'follow', signal: controller.signal });
-      await response.body?.cancel().catch(() => undefined);
+      const response = await deps.http.request({ method: 'HEAD', url, redirect: 'follow', timeoutMs: deps.urlTimeoutMs, maxRetries: 0, signal });
       const status = `HTTP ${response.status}`;
       if (response.status >= 500) {
         return {
@@ -50,20 +44,18 @@ export const urlHead: Checker = {
       }
       return { status: 'ok', summary: `${url} answered ${status}`, fixes: [] };
     } catch (error) {
+      const timedOut = error instanceof HttpError && error.kind === 'timeout';
       const reason = timedOut ? `no answer within ${deps.urlTimeoutMs / 1000} s` : describeNetError(error);
       return {
         status: 'fail',
         summary: `${url} is unreachable: ${reason}`,
-        detail: error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined,
+        detail: error instanceof Error && error.cause instanceof Error ? redactSecrets(error.cause.message) : undefined,
         fixes: [
           `Check that ${member.name} is running and its share is still published (crabbox pond peers --pond ${pond}).`,
           'A share may have expired; publishing the port again creates a new one.',
         ],
         reason,
       };
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
     }
   },
 };

@@ -1,11 +1,12 @@
-/** Check dependencies for tests: real sockets and fetch, short deadlines, no tailscale. */
+/** Check dependencies for tests: real sockets and HTTP, short deadlines, no tailscale. */
 import type { PeerRow } from '../../../contract/index';
+import { defaultHttpClient } from '../../../lib/http';
 import type { CheckDeps, DoctorMember } from '../checks/types';
 import { tcpConnect } from '../tcp';
 
 export function testCheckDeps(over: Partial<CheckDeps> = {}): CheckDeps {
   return {
-    fetch,
+    http: defaultHttpClient(),
     connect: tcpConnect,
     knownHostsFile: '/nonexistent/known_hosts',
     tailnetStatus: async () => ({ state: 'no-cli', message: 'there is no `tailscale` command on this machine' }),

@@ -26,6 +26,7 @@ type Reply = { status: number; body?: unknown; raw?: string; headers?: Record<st
 export class LocalServer {
   readonly requests: Recorded[] = [];
   private readonly faults: Array<{ match: (r: Recorded) => boolean; fault: Fault }> = [];
+  private readonly waiters: Array<{ count: number; resolve: () => void }> = [];
   private server: http.Server | undefined;
   url = '';
 
@@ -39,6 +40,7 @@ export class LocalServer {
         const u = new URL(req.url ?? '/', 'http://local');
         const rec: Recorded = { method: req.method ?? '', path: u.pathname, query: u.searchParams, rawQuery: u.search.slice(1), headers: req.headers, body };
         this.requests.push(rec);
+        for (const waiter of this.waiters.filter((w) => this.requests.length >= w.count)) waiter.resolve();
         const injected = this.faults.find((f) => f.match(rec) && (f.fault.times === undefined || f.fault.times > 0));
         if (injected) {
           if (injected.fault.times !== undefined) injected.fault.times--;
@@ -65,6 +67,12 @@ export class LocalServer {
   fail(path: string | ((r: Recorded) => boolean), fault: Fault): void {
     const match = typeof path === 'string' ? (r: Recorded) => r.path.includes(path) : path;
     this.faults.push({ match, fault });
+  }
+
+  /** Resolves once the server has received `count` requests (a hung one included). */
+  arrived(count: number): Promise<void> {
+    if (this.requests.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
   }
 
   count(predicate: (r: Recorded) => boolean): number {
