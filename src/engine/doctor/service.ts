@@ -122,7 +122,7 @@ export class DoctorService {
     const { pond, live, rows, problems, claims, targets, forwards } = await this.gather(input, signal);
     const report = await runDoctor(
       { pond, rows, claims, targets, forwards, live },
-      { env: this.deps.env, identity: this.deps.identity, checkDeps: this.deps.checkDeps(), bootstrapFromEnv: true, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) },
+      { env: this.deps.env, identity: this.deps.identity, checkDeps: this.deps.checkDeps(), bootstrapFromEnv: true, ...(this.deps.http ? { http: this.deps.http } : {}) },
       { signal },
     );
     return { ok: report.ok, text: renderReport(report), json: reportJSON(report), problems };
