@@ -14,11 +14,11 @@ export const SSHD_PATH = '/usr/sbin/sshd';
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 const SSH_TOOLS = ['ssh', 'ssh-keygen', 'ssh-agent'];
 
-const WHAT = {
-  'openssh-server': `OpenSSH's server (${SSHD_PATH})`,
-  'openssh-client': `OpenSSH's client tools (${SSH_TOOLS.join(', ')})`,
-  chromium: `Chromium (${DEFAULT_CHROMIUM}, or set CHROMIUM_PATH)`,
-};
+function what(name, chromiumPath) {
+  if (name === 'openssh-server') return `OpenSSH's server (${SSHD_PATH})`;
+  if (name === 'openssh-client') return `OpenSSH's client tools (${SSH_TOOLS.join(', ')})`;
+  return chromiumPath ? `Chromium (at ${chromiumPath}, where CHROMIUM_PATH points)` : `Chromium (${DEFAULT_CHROMIUM}, or set CHROMIUM_PATH)`;
+}
 
 /** A probe of the real machine; tests pass their own. */
 export function machineProbe(env = process.env) {
@@ -46,18 +46,18 @@ export function missingPackages(probe) {
   return missing;
 }
 
-function stopMessage(missing, platform, hasApt) {
-  const what = missing.map((name) => WHAT[name]).join(' and ');
+function stopMessage(missing, platform, hasApt, chromiumPath) {
+  const needs = missing.map((name) => what(name, chromiumPath)).join(' and ');
   if (platform === 'linux' && hasApt) {
-    return `pond: the tests need ${what}: run \`sudo apt-get install -y ${missing.join(' ')}\` (or npm test as root), then npm test again.`;
+    return `pond: the tests need ${needs}: run \`sudo apt-get install -y ${missing.join(' ')}\` (or npm test as root), then npm test again.`;
   }
   if (platform === 'darwin' && missing.length === 1 && missing[0] === 'chromium') {
     return 'pond: the end-to-end tests need Chromium: run `brew install --cask chromium` and set CHROMIUM_PATH=/Applications/Chromium.app/Contents/MacOS/Chromium, then npm test again.';
   }
   if (platform === 'win32') {
-    return `pond: the tests need ${what}, which they find only on Linux or macOS: run npm test inside WSL (Ubuntu or Debian).`;
+    return `pond: the tests need ${needs}, which they find only on Linux or macOS: run npm test inside WSL (Ubuntu or Debian).`;
   }
-  return `pond: the tests need ${what}: install them with your system's package manager, then npm test again.`;
+  return `pond: the tests need ${needs}: install them with your system's package manager, then npm test again.`;
 }
 
 /**
@@ -65,17 +65,18 @@ function stopMessage(missing, platform, hasApt) {
  * one line naming what to install and how.
  * @returns {{kind: 'ready'} | {kind: 'install', packages: string[]} | {kind: 'stop', message: string}}
  */
-export function planSystemPackages({ missing, platform, isRoot, hasApt }) {
+export function planSystemPackages({ missing, platform, isRoot, hasApt, chromiumPath }) {
   if (missing.length === 0) return { kind: 'ready' };
   if (platform === 'linux' && hasApt && isRoot) return { kind: 'install', packages: missing };
-  return { kind: 'stop', message: stopMessage(missing, platform, hasApt) };
+  return { kind: 'stop', message: stopMessage(missing, platform, hasApt, chromiumPath) };
 }
 
 /** Installs or reports what the tests need; returns the line to stop with, if any. */
 export function ensureSystemPackages() {
   const probe = machineProbe();
   const isRoot = process.getuid?.() === 0;
-  const facts = { platform: process.platform, isRoot, hasApt: probe.command('apt-get') };
+  const chromiumPath = process.env.CHROMIUM_PATH || undefined;
+  const facts = { platform: process.platform, isRoot, hasApt: probe.command('apt-get'), chromiumPath };
   const plan = planSystemPackages({ ...facts, missing: missingPackages(probe) });
   if (plan.kind === 'stop') return plan.message;
   if (plan.kind === 'install') {
@@ -86,7 +87,8 @@ export function ensureSystemPackages() {
     }
     const still = missingPackages(probe);
     if (still.length > 0) {
-      return `pond: apt-get did not install ${still.join(' ')} (see its message above); install ${still.map((name) => WHAT[name]).join(' and ')} by hand, then npm test again.`;
+      const needs = still.map((name) => what(name, chromiumPath)).join(' and ');
+      return `pond: apt-get did not install ${still.join(' ')} (see its message above); install ${needs} by hand, then npm test again.`;
     }
   }
   // Debian's sshd, started as root, refuses to run without its privilege separation directory.

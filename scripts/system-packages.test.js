@@ -59,6 +59,11 @@ describe('planSystemPackages', () => {
     expect(plan.message).toMatch(/run npm test inside WSL/);
   });
 
+  it('names the path CHROMIUM_PATH points at when Chromium is not there', () => {
+    const plan = planSystemPackages({ missing: ['chromium'], platform: 'linux', isRoot: false, hasApt: false, chromiumPath: '/opt/chrome/chrome' });
+    expect(plan.message).toBe("pond: the tests need Chromium (at /opt/chrome/chrome, where CHROMIUM_PATH points): install them with your system's package manager, then npm test again.");
+  });
+
   it('names what to install on a Linux without apt-get, even as root', () => {
     const plan = planSystemPackages({ missing: ['openssh-client'], platform: 'linux', isRoot: true, hasApt: false });
     expect(plan).toEqual({
