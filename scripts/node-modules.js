@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runStep } from './run.js';
+import { runNpm } from './run.js';
 
 function modifiedAt(file) {
   try {
@@ -25,5 +25,5 @@ export function needsInstall(root) {
 export function ensureNodeModules(root) {
   if (!needsInstall(root)) return true;
   console.log('pond: installing the locked npm packages (npm ci)');
-  return runStep('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root });
+  return runNpm(['ci', '--no-audit', '--no-fund'], { cwd: root });
 }

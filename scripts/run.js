@@ -4,19 +4,23 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 
-// npm is a .cmd file on Windows, which Node starts only through a shell.
-const shell = process.platform === 'win32';
+const onWindows = process.platform === 'win32';
 
 /** Runs a command with the terminal attached and says whether it exited 0. */
 export function runStep(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: 'inherit', shell, ...options });
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
   return result.status === 0;
+}
+
+/** Runs `npm <args>`; npm is a .cmd file on Windows, which Node starts only through a shell. */
+export function runNpm(args, options = {}) {
+  return runStep('npm', args, { shell: onWindows, ...options });
 }
 
 /** Runs a command and keeps what it printed, for a one-line reason when it fails. */
 export function runQuiet(command, args, options = {}) {
-  const result = spawnSync(command, args, { encoding: 'utf8', shell, ...options });
-  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}`, error: result.error };
+  const result = spawnSync(command, args, { encoding: 'utf8', ...options });
+  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
 }
 
 /**
@@ -27,7 +31,7 @@ export function runQuiet(command, args, options = {}) {
  * closed its sessions.
  */
 export function runForwardingSignals(command, args, options = {}) {
-  const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: !shell, ...options });
+  const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: !onWindows, ...options });
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   let forwarded = false;
   const forward = (signal) => {

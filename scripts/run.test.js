@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runForwardingSignals, runQuiet, runStep } from './run.js';
+import { runForwardingSignals, runNpm, runQuiet, runStep } from './run.js';
 
 const node = process.execPath;
 
@@ -7,6 +7,12 @@ describe('runStep', () => {
   it('says whether the command exited 0', () => {
     expect(runStep(node, ['-e', 'process.exit(0)'], { stdio: 'ignore' })).toBe(true);
     expect(runStep(node, ['-e', 'process.exit(3)'], { stdio: 'ignore' })).toBe(false);
+  });
+});
+
+describe('runNpm', () => {
+  it('runs npm from PATH', () => {
+    expect(runNpm(['--version'], { stdio: 'ignore' })).toBe(true);
   });
 });
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { BUILD_OUTPUTS, buildIsStale } from './build-state.js';
 import { displayProblem, ensureElectronBinary, rootProblem } from './electron-binary.js';
 import { ensureNodeModules } from './node-modules.js';
-import { runForwardingSignals, runStep } from './run.js';
+import { runForwardingSignals, runNpm } from './run.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const facts = { platform: process.platform, env: process.env, isRoot: process.getuid?.() === 0 };
@@ -19,7 +19,7 @@ if (!ensureNodeModules(root)) {
 }
 if (buildIsStale(root)) {
   console.log('pond: building (npm run build)');
-  if (!runStep('npm', ['run', 'build'], { cwd: root })) {
+  if (!runNpm(['run', 'build'], { cwd: root })) {
     console.error('pond: the build failed (see above); fix that, then npm start again.');
     process.exit(1);
   }

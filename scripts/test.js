@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { ensureNodeModules } from './node-modules.js';
-import { runStep } from './run.js';
+import { runNpm } from './run.js';
 import { ensureSystemPackages } from './system-packages.js';
 
 const TEST_STEPS = ['typecheck', 'lint', 'test:unit', 'build', 'test:e2e'];
@@ -22,7 +22,7 @@ if (!ensureNodeModules(root)) {
   process.exit(1);
 }
 for (const step of TEST_STEPS) {
-  if (!runStep('npm', ['run', step], { cwd: root })) {
+  if (!runNpm(['run', step], { cwd: root })) {
     console.error(`pond: npm run ${step} failed (see above).`);
     process.exit(1);
   }
