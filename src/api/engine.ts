@@ -147,6 +147,7 @@ export function createEngine(deps: EngineDeps) {
     allocator,
     askPassphrase: (request) => meshPrompts.ask(request),
     onHealth: (health) => bus.emit('mesh:health', health),
+    onConnection: (change) => bus.emit('mesh:connection', change),
     onForwardsChanged: (change) => {
       meshFiles = meshFiles.then(() => exports.apply(change));
     },

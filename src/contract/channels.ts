@@ -28,6 +28,7 @@ import type { Envelope } from './errors';
 import { exportsChangedSchema, exportsGetInput, exportsViewSchema } from './exports';
 import { hostInputSchema, hostSchema, hostsRemoveInput, hostsResultSchema, hostsUpdateInput } from './hosts';
 import {
+  meshConnectionSchema,
   meshForgetHostKeyInput,
   meshMemberSchema,
   meshPassphraseInput,
@@ -81,6 +82,7 @@ export const events = {
   'doctor:check': doctorCheckEventSchema,
   'mesh:health': meshMemberSchema,
   'mesh:passphraseRequest': meshPassphraseRequestSchema,
+  'mesh:connection': meshConnectionSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Channel = keyof typeof channels;
