@@ -3,7 +3,9 @@
  * gets the engine's services here, built from explicit dependencies. Only the dependencies
  * differ between faces; no face wires engine parts of its own.
  */
+import path from 'node:path';
 import { EventBus } from './bus';
+import { Credentials } from '../providers/credentials';
 import { ProducedUrls } from '../engine/produced-urls';
 import { ExportsService } from '../engine/exports-service';
 import type { PathEnv } from '../lib/paths';
@@ -11,7 +13,7 @@ import { appDataDir, claimsDir, pondStateDir } from '../lib/paths';
 import { ManualMembers, nodeFileExists } from '../engine/manual-members';
 import { overviewOf } from '../engine/ponds';
 import { createPondDirectory } from '../engine/ponds-directory';
-import { confOptions, lazyConfBackend, SettingsStore, type SettingsBackend } from '../engine/settings-store';
+import { confOptions, lazyConfBackend, SETTINGS_FILE_NAME, SettingsStore, type SettingsBackend } from '../engine/settings-store';
 import { releaseDeps, ReleaseService } from '../engine/release-service';
 import { BridgeService } from '../engine/peers-resolve-service';
 import { DoctorService } from '../engine/doctor/service';
@@ -51,6 +53,11 @@ export interface EngineDeps {
 
 /** Options of the settings file, for the faces that open it themselves (electron-store in the app). */
 export const settingsFileOptions = confOptions;
+
+/** The settings file in a userData folder. */
+export function settingsFilePath(userDataDir: string): string {
+  return path.join(userDataDir, `${SETTINGS_FILE_NAME}.json`);
+}
 
 type Step = () => Promise<void> | void;
 
@@ -198,6 +205,14 @@ export function createEngine(deps: EngineDeps) {
     filesSettled: () => meshFiles,
     meshPrompts,
     doctor,
+    /** Every provider key the engine knows, for redacting logs: the environment's and, while the settings can be read, the saved ones. */
+    secretValues: (): string[] => {
+      try {
+        return bridge.credentials().secretValues();
+      } catch {
+        return new Credentials(deps.pathEnv.env).secretValues();
+      }
+    },
     start: () => lifecycle.start(),
     stop: () => lifecycle.stop(),
   };
