@@ -13,9 +13,10 @@ const health = (session: MeshMemberShape['session']): MeshMemberShape => ({
 });
 
 describe('event log lines', () => {
-  it('logs a member only when its session or its error changes, with the cause', () => {
+  it('logs a member only when its session or its error changes, with the cause, from its first start', () => {
     const lines = new EventLogLines(() => 0);
     const events = [
+      health({ state: 'stopped' }),
       health({ state: 'connecting', attempt: 1, retryAt: null, lastError: null }),
       health({ state: 'ready', port: 22, since: 0 }),
       health({ state: 'ready', port: 22, since: 0 }),
@@ -25,6 +26,7 @@ describe('event log lines', () => {
       health({ state: 'stopped' }),
     ].map((payload) => lines.lineFor('mesh:health', payload));
     expect(events).toEqual([
+      null,
       { level: 'info', text: 'demo/web: connecting' },
       { level: 'info', text: 'demo/web: connected on port 22' },
       null,

@@ -28,7 +28,8 @@ export class EventLogLines {
         const { pond, member, session } = payload as EventPayload<'mesh:health'>;
         const key = `${pond}/${member}`;
         const signature = JSON.stringify([session.state, 'lastError' in session ? session.lastError : null]);
-        if (this.sessions.get(key) === signature) return null;
+        const before = this.sessions.get(key);
+        if (before === signature || (before === undefined && session.state === 'stopped')) return null;
         if (session.state === 'stopped') this.sessions.delete(key);
         else this.sessions.set(key, signature);
         const level = session.state === 'failed' ? 'error' : session.state === 'reconnecting' ? 'warn' : 'info';

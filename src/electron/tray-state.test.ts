@@ -87,12 +87,14 @@ describe('tray state', () => {
     expect(trayStateFrom({ ...overview, claimsDirState: 'unreadable' }, { ponds: [] }, app).problem).toMatch(/cannot be read/);
   });
 
-  it('has nothing to retry while members are only connecting', () => {
-    const state = trayStateFrom(
-      overview,
-      { ponds: [{ pond: 'alpha', members: [member('web', { state: 'connecting', attempt: 1, retryAt: null, lastError: null }, [forward('connecting')])] }] },
-      app,
-    );
-    expect(state.ponds[0]).toMatchObject({ connection: 'connecting', trouble: ['web — connecting'], retryable: false });
+  it('has nothing to retry while members are connecting for the first time without an error', () => {
+    const connecting = (lastError: string | null) =>
+      trayStateFrom(
+        overview,
+        { ponds: [{ pond: 'alpha', members: [member('web', { state: 'connecting', attempt: 2, retryAt: null, lastError }, [forward('connecting')])] }] },
+        app,
+      ).ponds[0];
+    expect(connecting(null)).toMatchObject({ connection: 'connecting', trouble: ['web — connecting'], retryable: false });
+    expect(connecting('connection refused')).toMatchObject({ retryable: true });
   });
 });

@@ -21,7 +21,7 @@ function pondOf(name: string, members: number, mesh: MeshPond | undefined): Tray
     members,
     ...pondConnection(mesh),
     trouble: notUp.map(({ member, session }) => `${member} — ${sessionBadge(session)}`),
-    retryable: notUp.some(({ session }) => session.state === 'failed' || ('retryAt' in session && session.retryAt !== null)),
+    retryable: notUp.some(({ session }) => session.state === 'failed' || session.state === 'reconnecting' || (session.state === 'connecting' && session.lastError !== null)),
   };
 }
 

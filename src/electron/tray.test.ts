@@ -48,8 +48,8 @@ describe('trayMenu', () => {
     ]);
     expect(items).toContainEqual({ type: 'action', label: 'Disconnect all', action: { kind: 'disconnectAll' }, enabled: false });
     expect(items.slice(-6)).toEqual([
-      { type: 'checkbox', label: 'Start at login', action: { kind: 'startAtLogin', enabled: true }, checked: false },
-      { type: 'checkbox', label: 'Notify when a pond fails or recovers', action: { kind: 'notifications', enabled: false }, checked: true },
+      { type: 'checkbox', label: 'Start at login', setting: 'startAtLogin', checked: false },
+      { type: 'checkbox', label: 'Notify when a pond fails or recovers', setting: 'notifications', checked: true },
       { type: 'action', label: 'Open log folder', action: { kind: 'openLogFolder' }, enabled: true },
       { type: 'separator' },
       { type: 'label', label: 'Pond Desktop 1.2.3' },
@@ -136,8 +136,10 @@ describe('trayMenu', () => {
     expect(onAction).toHaveBeenCalledWith({ kind: 'connect', pond: 'pr-42' });
     const login = options.find((o) => o.label === 'Start at login');
     expect(login).toMatchObject({ type: 'checkbox', checked: false });
-    login?.click?.({} as never, undefined, {} as never);
+    login?.click?.({ checked: true } as never, undefined, {} as never);
     expect(onAction).toHaveBeenLastCalledWith({ kind: 'startAtLogin', enabled: true });
+    login?.click?.({ checked: false } as never, undefined, {} as never);
+    expect(onAction).toHaveBeenLastCalledWith({ kind: 'startAtLogin', enabled: false });
   });
 });
 

@@ -19,7 +19,7 @@ export interface TrayPond {
   forwardsTotal: number;
   /** Members that are not up, each as `web — gave up reconnecting`. */
   trouble: string[];
-  /** A member failed or waits to reconnect, so Retry failed has something to do. */
+  /** A member failed or lost its connection, so Retry failed has something to do. */
   retryable: boolean;
 }
 
@@ -45,9 +45,12 @@ export type TrayAction =
   | { kind: 'openLogFolder' }
   | { kind: 'quit' };
 
+/** The settings the menu shows as checkboxes; a click asks for the box's new state. */
+export type TraySetting = 'startAtLogin' | 'notifications';
+
 export type TrayItem =
   | { type: 'action'; label: string; action: TrayAction; enabled: boolean }
-  | { type: 'checkbox'; label: string; action: TrayAction; checked: boolean }
+  | { type: 'checkbox'; label: string; setting: TraySetting; checked: boolean }
   | { type: 'label'; label: string }
   | { type: 'submenu'; label: string; items: TrayItem[] }
   | { type: 'separator' };
@@ -139,8 +142,8 @@ export function trayMenu(state: TrayState): TrayItem[] {
   const anyActive = state.ponds.some((p) => p.connection !== 'not-connected');
   items.push({ type: 'action', label: 'Disconnect all', action: { kind: 'disconnectAll' }, enabled: anyActive }, { type: 'separator' });
   items.push(
-    { type: 'checkbox', label: 'Start at login', action: { kind: 'startAtLogin', enabled: !state.startAtLogin }, checked: state.startAtLogin },
-    { type: 'checkbox', label: 'Notify when a pond fails or recovers', action: { kind: 'notifications', enabled: !state.notifications }, checked: state.notifications },
+    { type: 'checkbox', label: 'Start at login', setting: 'startAtLogin', checked: state.startAtLogin },
+    { type: 'checkbox', label: 'Notify when a pond fails or recovers', setting: 'notifications', checked: state.notifications },
     { type: 'action', label: 'Open log folder', action: { kind: 'openLogFolder' }, enabled: true },
     { type: 'separator' },
     { type: 'label', label: `Pond Desktop ${state.version}` },
@@ -160,7 +163,8 @@ export function toMenuOptions(items: TrayItem[], onAction: (action: TrayAction) 
       case 'submenu':
         return { label: item.label, submenu: toMenuOptions(item.items, onAction) };
       case 'checkbox':
-        return { type: 'checkbox', label: item.label, checked: item.checked, click: () => onAction(item.action) };
+        // Electron flips the box before the click arrives: its state is what the user asked for.
+        return { type: 'checkbox', label: item.label, checked: item.checked, click: (menuItem) => onAction({ kind: item.setting, enabled: menuItem.checked }) };
       case 'action':
         return { label: item.label, enabled: item.enabled, click: () => onAction(item.action) };
     }
