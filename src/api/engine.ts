@@ -3,6 +3,7 @@
  * explicit dependencies. Electron's main process, the web host, the CLI and tests all
  * create the engine the same way; only the dependencies differ.
  */
+import PQueue from 'p-queue';
 import { EventBus } from './bus';
 import { ProducedUrls } from '../engine/produced-urls';
 import { ExportsService } from '../engine/exports-service';
@@ -114,7 +115,7 @@ export function createEngine(deps: EngineDeps) {
   lifecycle.onStop(() => bridge.cancelAll());
   // mesh: one SSH session per member carrying its forwards; the env/hosts files follow its ready forwards, in order.
   const meshPrompts = new PassphrasePrompts((prompt) => bus.emit('mesh:passphraseRequest', prompt));
-  let meshFiles: Promise<void> = Promise.resolve();
+  const meshFiles = new PQueue({ concurrency: 1 });
   const mesh = new MeshManager({
     resolveMembers: async (pond) =>
       (
@@ -127,13 +128,13 @@ export function createEngine(deps: EngineDeps) {
     askPassphrase: (request) => meshPrompts.ask(request),
     onHealth: (health) => bus.emit('mesh:health', health),
     onForwardsChanged: (change) => {
-      meshFiles = meshFiles.then(() => exports.apply(change));
+      void meshFiles.add(() => exports.apply(change));
     },
   });
   lifecycle.onStop(async () => {
     meshPrompts.cancelAll();
     await mesh.disconnectAll();
-    await meshFiles;
+    await meshFiles.onIdle();
   });
   const doctor = new DoctorService(
     appDoctorDeps({

@@ -20,10 +20,10 @@ import {
   renderExportLine,
   renderExports,
   renderHostsFile,
-  writeFileAtomic,
   writePondFiles,
   type ExportFormat,
 } from './exports';
+import { replaceFile } from '../lib/atomic-file';
 import type { ForwardSpec } from './mesh/types';
 import type { PathEnv } from './paths';
 
@@ -205,7 +205,7 @@ describe('files on disk', () => {
     const paths = await writePondFiles(pe, 'alpha', [web]);
     const blocker = path.join(paths.dir, 'blocked');
     mkdirSync(path.join(blocker, 'inside'), { recursive: true });
-    await expect(writeFileAtomic(blocker, 'x')).rejects.toThrow();
+    await expect(replaceFile(blocker, 'x')).rejects.toThrow();
     expect(readdirSync(paths.dir).sort()).toEqual(['blocked', 'env', 'hosts']);
     expect(readFileSync(paths.envPath, 'utf8')).toBe(renderEnvFile([web]).body);
   });

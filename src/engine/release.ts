@@ -8,6 +8,7 @@
  * before its stop, so a claim that vanished, moved to another pond or changed provider
  * while the release was queued is reported instead of acted on blindly.
  */
+import PQueue from 'p-queue';
 import { canonicalProvider } from '../providers/catalogue';
 import type { CrabboxCli, CrabboxStatus } from '../providers/lifecycle/crabbox-cli';
 import { forgetManualMember } from '../providers/lifecycle/static-ssh';
@@ -295,20 +296,16 @@ export async function releasePond(deps: ReleaseDeps, pondInput: string, options:
   }
 
   const releaser = new Releaser(deps, pond, plan.crabbox.state === 'ready' ? plan.crabbox.path : '');
-  const results = new Array<MemberResult | undefined>(members.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < members.length && !options.signal?.aborted) {
-      const i = next++;
-      const member = members[i] as ReleaseMember;
+  const stops = new PQueue({ concurrency: Math.max(1, deps.concurrency ?? RELEASE_CONCURRENCY) });
+  const results = await stops.addAll(
+    members.map((member) => async (): Promise<MemberResult | undefined> => {
+      if (options.signal?.aborted) return undefined;
       emit({ pond, key: member.key, phase: 'running' });
       const result: MemberResult = { ...member, outcome: await releaser.release(member) };
-      results[i] = result;
       emit({ pond, key: member.key, phase: 'done', result });
-    }
-  };
-  const concurrency = Math.max(1, deps.concurrency ?? RELEASE_CONCURRENCY);
-  await Promise.all(Array.from({ length: Math.min(concurrency, members.length) }, worker));
+      return result;
+    }),
+  );
 
   const finished = members.map((member, i): MemberResult => {
     const done = results[i];

@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import PQueue from 'p-queue';
 import { PondError } from '../../lib/errors';
 import { forwardTable, forwardTableJSON, planForwards, pondFilePaths, PondFilesWriter, renderEnvFile, type PondFilePaths } from '../../engine/exports';
 import { goQuote } from '../../lib/go-quote';
@@ -142,12 +143,12 @@ async function holdForwards(io: CliIO, pond: string, members: readonly MeshMembe
   const writer = new PondFilesWriter(io.pathEnv, pond);
   const reporter = new HealthReporter(io);
   let announced = false;
-  let pendingWrite: Promise<unknown> = Promise.resolve();
+  const fileWrites = new PQueue({ concurrency: 1 });
   let wake: () => void = () => {};
 
   const onForwards = (change: ForwardsChange) => {
     const forwards = change.connected ? change.forwards : [];
-    pendingWrite = pendingWrite.then(async () => {
+    void fileWrites.add(async () => {
       try {
         const result = await writer.update(forwards);
         if (!announced || result === 'unchanged') return;
@@ -192,7 +193,7 @@ async function holdForwards(io: CliIO, pond: string, members: readonly MeshMembe
   try {
     await manager.connect({ pond });
     await until(() => settled(manager.status(pond).ponds[0] ?? { pond, members: [] }), options.settleMs ?? 25_000);
-    await pendingWrite;
+    await fileWrites.onIdle();
     if (!io.signal.aborted) {
       const ready = manager.readyForwards(pond);
       if (ready.length > 0) {
@@ -211,7 +212,7 @@ async function holdForwards(io: CliIO, pond: string, members: readonly MeshMembe
   } finally {
     announced = false;
     await manager.disconnectAll();
-    await pendingWrite;
+    await fileWrites.onIdle();
     await writer.clear();
     io.err(`pond ${goQuote(pond)} disconnected; removed ${paths.envPath} and ${paths.hostsPath}\n`);
   }
