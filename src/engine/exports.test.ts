@@ -177,6 +177,11 @@ describe('forward table JSON (spec §8.2)', () => {
     expect(json.split('\n')).toHaveLength(2);
     expect(JSON.parse(json).forwards[1].peer).toBe('a<b>&c');
   });
+
+  it('writes a lone surrogate as U+FFFD, as Go does', () => {
+    const json = forwardTableJSON(forwardTable(pondFilePaths(pe, 'alpha'), [{ ...web, leaseID: 'cbx_\ud800' }]));
+    expect(json).toContain('"leaseID":"cbx_\ufffd"');
+  });
 });
 
 describe('files on disk', () => {

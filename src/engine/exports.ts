@@ -11,10 +11,10 @@ import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { replaceFile } from '../lib/atomic-file';
+import { goJSON } from '../lib/go-json';
 import type { ForwardSpec } from './mesh/types';
 import { envSafeName } from '../lib/names';
 import { pondStateDir, type PathEnv } from './paths';
-import { goJSONString } from './peers-render';
 
 export const HOSTS_FILE_NAME = 'hosts';
 export const ENV_FILE_NAME = 'env';
@@ -152,11 +152,8 @@ export function forwardTable(paths: PondFilePaths, forwards: readonly ForwardSpe
 
 /** Spec §8.2: Go's json.Encoder output — compact, struct field order, HTML-escaped, one newline. */
 export function forwardTableJSON(table: ForwardTable): string {
-  const forwards = table.forwards.map(
-    (f) => `{"peer":${goJSONString(f.peer)},"remotePort":${f.remotePort},"localPort":${f.localPort},"leaseID":${goJSONString(f.leaseID)}}`,
-  );
-  const exports = table.exports.map(goJSONString);
-  return `{"hostsPath":${goJSONString(table.hostsPath)},"envPath":${goJSONString(table.envPath)},"exports":[${exports.join(',')}],"forwards":[${forwards.join(',')}]}\n`;
+  const forwards = table.forwards.map((f) => ({ peer: f.peer, remotePort: f.remotePort, localPort: f.localPort, leaseID: f.leaseID }));
+  return `${goJSON({ hostsPath: table.hostsPath, envPath: table.envPath, exports: table.exports, forwards })}\n`;
 }
 
 /** Writes both files for `forwards` (dir 0700, files 0600); returns their paths. */
