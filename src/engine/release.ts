@@ -14,7 +14,7 @@ import type { CrabboxCli, CrabboxStatus } from '../providers/lifecycle/crabbox-c
 import { forgetManualMember } from '../providers/lifecycle/static-ssh';
 import type { Claim } from './claim';
 import { PondError } from '../lib/errors';
-import { normalizePondName, requestedPondName } from '../lib/names';
+import { normalizePondName, parsePondName, requestedPondName } from '../lib/names';
 import type { SettingsStore } from './settings-store';
 
 export const RELEASE_CONCURRENCY = 4;
@@ -100,12 +100,12 @@ export interface ReleaseOptions {
   onProgress?: (event: ReleaseProgress) => void;
 }
 
-/** The pond name as crabbox normalizes it, or a PondError with crabbox's message. */
+/** The pond name as crabbox normalizes it, or a PondError saying why it names no pond or is too long. */
 export function releasePondName(input: string): string {
-  const name = requestedPondName(input);
-  if (!name.ok) throw new PondError('INVALID_INPUT', name.error);
-  if (name.name === '') throw new PondError('INVALID_INPUT', 'pond name is blank; name the pond to release');
-  return name.name;
+  const pond = parsePondName(input);
+  const requested = requestedPondName(input);
+  if (!requested.ok) throw new PondError('INVALID_INPUT', requested.error);
+  return pond;
 }
 
 function crabboxMember(claim: Claim): ReleaseMember {

@@ -7,7 +7,7 @@
 import type { PeerRow } from '../../contract/index';
 import { canonicalProvider } from '../../providers/catalogue';
 import type { Claim } from '../../engine/claim';
-import { normalizePondName, requestedPondName } from '../../lib/names';
+import { normalizePondName, requiredPondFlag } from '../../lib/names';
 import { renderPeersJSON, renderPeersText } from '../../engine/peers-render';
 import { filterClaimsForPond, manualRow } from '../../engine/ponds';
 import { basePeerRow, compareRows } from '../../engine/rows';
@@ -68,8 +68,7 @@ function shareTtlFlag(raw: string | undefined): number {
 }
 
 function requiredPond(raw: string | undefined): string {
-  if ((raw ?? '').trim() === '') throw new UsageError('--pond is required');
-  const pond = requestedPondName(raw ?? '');
+  const pond = requiredPondFlag(raw ?? '');
   if (!pond.ok) throw new UsageError(pond.error);
   return pond.name;
 }

@@ -124,7 +124,7 @@ describe('pond release', () => {
     expect(long.stderr()).toContain('--pond must be 41 characters or fewer after normalization');
     const blank = io(fake);
     expect(await run(['release'], blank)).toBe(2);
-    expect(blank.stderr()).toContain('pond release: name the pond to release\n');
+    expect(blank.stderr()).toContain('pond release: usage: pond release <name>\n');
   });
 
   it('explains what to install when crabbox is missing (exit 1, nothing touched)', async () => {

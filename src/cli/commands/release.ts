@@ -1,9 +1,10 @@
 import { PondError } from '../../lib/errors';
-import { emptyReleaseSummary, releasePondName, type ReleaseMember } from '../../engine/release';
+import { emptyReleaseSummary, type ReleaseMember } from '../../engine/release';
 import { doneLine, planText, runningLine, summaryText } from '../../engine/release-text';
 import { parseFlags } from '../args';
 import { createCliEngine } from '../engine';
-import { UsageError, type CliCommand } from '../types';
+import { type CliCommand } from '../types';
+import { pondNameArg } from './env';
 
 /** Exit code after Ctrl-C, as shells report SIGINT. */
 const EXIT_CANCELLED = 130;
@@ -24,13 +25,8 @@ Ctrl-C starts no new stops, lets running ones finish and says what was released.
   --json  print the summary as JSON on stdout (progress still goes to stderr)`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { yes: { type: 'boolean' }, json: { type: 'boolean' } });
-    let pond: string;
-    try {
-      pond = releasePondName(positionals.join(' '));
-    } catch (error) {
-      if (positionals.join('').trim() === '') throw new UsageError('name the pond to release');
-      throw new UsageError((error as Error).message);
-    }
+    // crabbox joins every argument into the name: `pond release Alpha Pond` is alpha-pond.
+    const pond = pondNameArg([positionals.join(' ')], 'release');
 
     const engine = createCliEngine(io);
     const plan = await engine.release.plan(pond);
