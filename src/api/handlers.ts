@@ -22,6 +22,5 @@ export function createHandlers(engine: Engine): Handlers {
     ...bridgeHandlers(engine),
     ...doctorHandlers(engine),
     ...meshHandlers(engine),
-    // @area-handlers (one line per area, keep this marker last)
   };
 }

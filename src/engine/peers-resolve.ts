@@ -13,7 +13,6 @@ import {
   errorMessage,
   isAbort,
   isNotImplemented,
-  isValidationUnavailable,
   wrapError,
   type BridgeAdapter,
   type TailnetMetadata,
@@ -116,7 +115,8 @@ async function resolveClaim(claim: Claim, lazy: LazyAdapter, opts: Required<Pick
       meta = await adapter.validateTailnetPeer(claim.leaseID, signal);
     } catch (error) {
       rethrowIfCancelled(error, signal);
-      row = basePeerRow(isValidationUnavailable(error) ? claim : clearTailscale(claim));
+      // crabbox keeps the claim's tailnet fields when validation is unavailable; no adapter here reports that case.
+      row = basePeerRow(clearTailscale(claim));
       row.note = `tailnet validation failed: ${errorMessage(error)}`;
     }
     if (meta) {

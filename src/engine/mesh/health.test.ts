@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSession, forwardLabel, forwardStateFor, type ForwardHealth, type SessionHealth } from './health';
-
-const base: Omit<ForwardHealth, 'state'> = {
-  pond: 'alpha',
-  member: 'web',
-  leaseID: 'cbx_1',
-  remotePort: 8080,
-  localPort: 51820,
-  activeConnections: 0,
-  bytesIn: 0,
-  bytesOut: 0,
-  remote: 'unknown',
-  lastError: null,
-  moved: null,
-};
+import { describeSession, forwardStateFor, type SessionHealth } from './health';
 
 const changed: SessionHealth = {
   state: 'failed',
@@ -61,15 +47,5 @@ describe('describeSession', () => {
     expect(describeSession(changed, 0)).toBe(
       'host key changed for 10.0.0.5:2222: known SHA256:old, presented SHA256:new; remove the old key to trust the new one',
     );
-  });
-});
-
-describe('forwardLabel', () => {
-  it('never calls a closed remote port up', () => {
-    expect(forwardLabel({ ...base, state: 'ready', remote: 'closed' })).toBe('remote port closed');
-    expect(forwardLabel({ ...base, state: 'ready', remote: 'open' })).toBe('ready');
-    expect(forwardLabel({ ...base, state: 'failed', reason: 'host-key-changed' })).toBe('host key changed');
-    expect(forwardLabel({ ...base, state: 'failed', reason: 'retries-exhausted' })).toBe('failed');
-    expect(forwardLabel({ ...base, state: 'reconnecting', retryAt: null })).toBe('reconnecting');
   });
 });

@@ -127,15 +127,3 @@ export function describeSession(session: SessionHealth, now: number): string {
       return 'disconnected';
   }
 }
-
-/** One word or phrase for a forward, honest about a remote port nobody listens on. */
-export function forwardLabel(forward: ForwardHealth): string {
-  switch (forward.state) {
-    case 'ready':
-      return forward.remote === 'closed' ? 'remote port closed' : 'ready';
-    case 'failed':
-      return forward.reason === 'host-key-changed' ? 'host key changed' : 'failed';
-    default:
-      return forward.state;
-  }
-}
