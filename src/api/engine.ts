@@ -3,6 +3,7 @@
  * gets the engine's services here, built from explicit dependencies. Only the dependencies
  * differ between faces; no face wires engine parts of its own.
  */
+import PQueue from 'p-queue';
 import { EventBus } from './bus';
 import { ProducedUrls } from '../engine/produced-urls';
 import { ExportsService } from '../engine/exports-service';
@@ -140,7 +141,7 @@ export function createEngine(deps: EngineDeps) {
   const memberSources = { pathEnv: deps.pathEnv, ...cwd, claims, manualMembers: async () => ponds.manualMembers() };
   // mesh: one SSH session per member carrying its forwards; the env/hosts files follow its ready forwards, in order.
   const meshPrompts = new PassphrasePrompts((prompt) => bus.emit('mesh:passphraseRequest', prompt));
-  let meshFiles: Promise<void> = Promise.resolve();
+  const meshFiles = new PQueue({ concurrency: 1 });
   const allocator = new PortAllocator({ memory: settingsPortMemory(settings), ...deps.mesh?.portRange });
   const mesh = new MeshManager({
     resolveMembers: async (pond) => (await resolvePondMeshMembers(memberSources, pond)).members,
@@ -148,14 +149,14 @@ export function createEngine(deps: EngineDeps) {
     askPassphrase: (request) => meshPrompts.ask(request),
     onHealth: (health) => bus.emit('mesh:health', health),
     onForwardsChanged: (change) => {
-      meshFiles = meshFiles.then(() => exports.apply(change));
+      void meshFiles.add(() => exports.apply(change));
     },
     ...(deps.mesh?.tuning ? { tuning: deps.mesh.tuning } : {}),
   });
   lifecycle.onStop(async () => {
     meshPrompts.cancelAll();
     await mesh.disconnectAll();
-    await meshFiles;
+    await meshFiles.onIdle();
   });
   const doctor = new DoctorService(
     appDoctorDeps({
@@ -194,7 +195,7 @@ export function createEngine(deps: EngineDeps) {
     previewForwards: (pond: string, members: readonly MeshMember[], onMove: (member: string, remotePort: number, move: PortMove) => void) =>
       previewForwardTable(pond, members, exports.paths(pond), allocator.preview(), onMove),
     /** Resolves once the env/hosts files reflect every forward change reported so far. */
-    filesSettled: () => meshFiles,
+    filesSettled: () => meshFiles.onIdle(),
     meshPrompts,
     doctor,
     start: () => lifecycle.start(),

@@ -74,7 +74,7 @@ describe('release handlers', () => {
     const fake = installFakeCrabbox();
     const { call } = setup(fake);
     expect(await call('release:start', { pond: 7 })).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringContaining('pond') } });
-    expect(await call('release:plan', { pond: '???' })).toEqual({ error: { code: 'INVALID_INPUT', message: '--pond must contain at least one letter or digit' } });
+    expect(await call('release:plan', { pond: '???' })).toEqual({ error: { code: 'INVALID_INPUT', message: 'pond name "???" has no letter or digit, so it names no pond' } });
     expect(await call('release:cancel', { pond: 'p' })).toEqual({ result: { cancelled: false } });
   });
 });

@@ -3,7 +3,6 @@
  * forwards here (`apply`), this keeps the files equal to them, and answers the UI's
  * "copy line" / "copy all" with the exports rendered in the format asked for.
  */
-import { PondError } from '../lib/errors';
 import {
   exportEntries,
   pondFilePaths,
@@ -16,7 +15,7 @@ import {
   type PondFilePaths,
 } from './exports';
 import type { ForwardSpec } from './mesh/types';
-import { normalizePondName } from '../lib/names';
+import { parsePondName } from '../lib/names';
 import type { PathEnv } from '../lib/paths';
 
 /** What the mesh reports (MeshManager's `onForwardsChanged`). */
@@ -91,8 +90,7 @@ export class ExportsService {
   }
 
   async get(rawPond: string, format: ExportFormat): Promise<ExportsView> {
-    const pond = normalizePondName(rawPond);
-    if (pond === '') throw new PondError('INVALID_INPUT', `pond ${JSON.stringify(rawPond)} must contain at least one letter or digit`);
+    const pond = parsePondName(rawPond);
     let envPath = '';
     let problem = this.problems.get(pond);
     try {

@@ -79,10 +79,11 @@ describe('planRelease', () => {
     expect(s.fake.calls()).toEqual([]);
   });
 
-  it("uses crabbox's messages for names and for a pond with no members", async () => {
+  it("uses the one message for a name that names no pond, and crabbox's for a pond with no members", async () => {
     const s = setup();
-    await expect(planRelease(s.deps, '!!!')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: '--pond must contain at least one letter or digit' });
-    await expect(planRelease(s.deps, '   ')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(planRelease(s.deps, '!!!')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'pond name "!!!" has no letter or digit, so it names no pond' });
+    await expect(planRelease(s.deps, '   ')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'pond name "   " has no letter or digit, so it names no pond' });
+    await expect(planRelease(s.deps, 'x'.repeat(42))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: '--pond must be 41 characters or fewer after normalization' });
     const plan = await planRelease(s.deps, 'Empty Pond');
     expect(plan.members).toEqual([]);
     expect(plan.disabledReason).toBe('pond "empty-pond" has no active leases');

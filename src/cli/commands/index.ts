@@ -1,4 +1,4 @@
-/** Every `pond` command, in the order `pond --help` lists them; an area adds its command with one line. */
+/** Every `pond` command, in the order `pond --help` lists them. */
 import type { CliCommand } from '../types';
 import { connect } from './connect';
 import { doctor } from './doctor';
@@ -18,5 +18,4 @@ export const commands: CliCommand[] = [
   doctor,
   release,
   serve,
-  // @area-commands (one line per command, in the order `pond --help` lists them)
 ];
