@@ -24,6 +24,7 @@ import { PortAllocator, settingsPortMemory, type PortMove } from '../engine/mesh
 import type { MeshMember } from '../engine/mesh/types';
 import type { SessionTuning } from '../engine/mesh/session';
 import { resolvePondMeshMembers } from '../engine/mesh/targets';
+import { describeSweep, sweepStaleFiles, systemProcessProbe, thisProcess, type OwnerIdentity, type OwnerKind, type ProcessProbe } from '../engine/owner';
 
 /** Encrypts secrets at rest (Electron's safeStorage); absent in plain Node. */
 export interface SecretBox {
@@ -48,6 +49,14 @@ export interface EngineDeps {
   cwd?: string;
   /** SSH session timings and the local port range (tests shorten and narrow them). */
   mesh?: { tuning?: Partial<SessionTuning>; portRange?: { min: number; max: number } };
+  /**
+   * Set when this process owns the user's forwards (the app, the agent, `pond serve`): it is
+   * recorded in each pond's daemon.json; `stepDown` ends the process when a client asks it to
+   * make way (absent: the owner refuses, as the desktop app does).
+   */
+  owner?: { identity: OwnerIdentity; stepDown?: () => void };
+  /** How stale owners are recognised (tests pass a scripted one). */
+  processProbe?: ProcessProbe;
 }
 
 /** Options of the settings file, for the faces that open it themselves (electron-store in the app). */
@@ -126,7 +135,12 @@ export function createEngine(deps: EngineDeps) {
   );
   lifecycle.onStop(() => release.cancelAll());
   // The mesh reports each change of a pond's ready forwards to `exports.apply`, which keeps the env/hosts files true.
-  const exports = new ExportsService({ pathEnv: deps.pathEnv, log: deps.log, onChange: (pond) => bus.emit('exports:changed', { pond }) });
+  const exports = new ExportsService({
+    pathEnv: deps.pathEnv,
+    log: deps.log,
+    ...(deps.owner ? { owner: deps.owner.identity } : {}),
+    onChange: (pond) => bus.emit('exports:changed', { pond }),
+  });
   lifecycle.onStop(() => exports.removeAll());
   const bridge = new BridgeService({
     claims,
@@ -196,6 +210,9 @@ export function createEngine(deps: EngineDeps) {
       previewForwardTable(pond, members, exports.paths(pond), allocator.preview(), onMove),
     /** Resolves once the env/hosts files reflect every forward change reported so far. */
     filesSettled: () => meshFiles.onIdle(),
+    owner: deps.owner,
+    /** Removes the files of ponds whose recorded owner is gone (after a kill -9 or a crash); one line per pond cleaned. */
+    sweepStaleFiles: async () => (await sweepStaleFiles(deps.pathEnv, deps.processProbe ?? systemProcessProbe(deps.pathEnv.platform))).map(describeSweep),
     meshPrompts,
     doctor,
     start: () => lifecycle.start(),
@@ -204,6 +221,11 @@ export function createEngine(deps: EngineDeps) {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
+
+/** This process as the owner of the forwards, for `EngineDeps.owner`. */
+export function ownerIdentity(kind: OwnerKind, endpoint: string | null): OwnerIdentity {
+  return thisProcess(kind, endpoint);
+}
 
 export interface NodeEngineOptions extends Omit<EngineDeps, 'app' | 'userDataDir' | 'settings'> {
   version: string;

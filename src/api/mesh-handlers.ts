@@ -21,11 +21,21 @@ function selection(input: { pond: string; member?: string | undefined; remotePor
 export function meshHandlers(engine: Engine): Pick<Handlers, MeshChannel> {
   const { mesh, meshPrompts } = engine;
   return {
-    'mesh:connect': async (input) => mesh.connect(selection(input)),
-    'mesh:disconnect': async (input) => mesh.disconnect(selection(input)),
+    'mesh:connect': async (input, ctx) => {
+      const chosen = selection(input);
+      if (input.attached) ctx.signal.addEventListener('abort', () => void mesh.disconnect(chosen), { once: true });
+      return mesh.connect(chosen);
+    },
+    // Answers once the env and hosts files say what is left, so a caller can rely on them.
+    'mesh:disconnect': async (input) => {
+      const health = await mesh.disconnect(selection(input));
+      await engine.filesSettled();
+      return health;
+    },
     'mesh:retry': async (input) => mesh.retry(selection(input)),
     'mesh:disconnectAll': async () => {
       await mesh.disconnectAll();
+      await engine.filesSettled();
       return mesh.status();
     },
     'mesh:status': async ({ pond }) => mesh.status(pond !== undefined ? parsePondName(pond) : undefined),
