@@ -10,6 +10,7 @@ import { PondError } from '../lib/errors';
 import { claimsDir, type PathEnv } from './paths';
 import { BridgeService, browserUrl } from './peers-resolve-service';
 import { openConfBackend, SettingsStore } from './settings-store';
+import { until } from './mesh/testing/wait';
 
 const ISLO_KEY = 'isk_service_key_abcdefabcdef';
 const xor: Cipher = {
@@ -114,7 +115,8 @@ describe('BridgeService.members', () => {
     islo.fail('/shares', { kind: 'hang' });
     const controller = new AbortController();
     const pending = service.members('demo', controller.signal);
-    setTimeout(() => controller.abort(), 50);
+    await until(() => islo.count((r) => r.path.includes('/shares')) > 0, 'the request that hangs');
+    controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   });
 
@@ -122,7 +124,8 @@ describe('BridgeService.members', () => {
     const { service, islo } = await setup({ env: { ISLO_API_KEY: ISLO_KEY } });
     islo.fail('/shares', { kind: 'hang' });
     const pending = service.members('demo', signal());
-    setTimeout(() => service.cancelAll(), 50);
+    await until(() => islo.count((r) => r.path.includes('/shares')) > 0, 'the request that hangs');
+    service.cancelAll();
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });

@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir as newTempDir } from '../lib/testing/temp-dir';
 import { openConfBackend, SettingsStore } from './settings-store';
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'pond-settings-'));
-}
+const tempDir = () => newTempDir('pond-settings-');
 
 describe('SettingsStore', () => {
   it('starts from defaults and persists to <dir>/config.json', () => {

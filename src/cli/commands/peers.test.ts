@@ -3,10 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claimText } from '../../engine/testing/claims-fixtures';
 import { run } from '../main';
-import { scopedTestIO, writeClaims, type TestIO } from '../testing/test-io';
+import { testIO, writeClaims, type TestIO } from '../testing/test-io';
 import { peersCommand } from './peers';
 
-const newIO = (): TestIO => scopedTestIO();
+const newIO = (): TestIO => testIO();
 
 /** Members whose rows need no provider API call, so crabbox prints exactly these. */
 const FIXTURE = [

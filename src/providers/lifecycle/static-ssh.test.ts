@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../lib/testing/temp-dir';
 import { openConfBackend, SettingsStore, type ManualMember } from '../../engine/settings-store';
 import { forgetManualMember } from './static-ssh';
 
@@ -11,7 +10,7 @@ function member(id: string, pond: string): ManualMember {
 
 describe('forgetManualMember', () => {
   it('removes only that host from the settings file and keeps every other setting', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-static-'));
+    const dir = tempDir('pond-static-');
     const settings = new SettingsStore(openConfBackend(dir));
     settings.set('manualMembers', [member('m1', 'alpha'), member('m2', 'alpha'), member('m3', 'beta')]);
     settings.set('crabboxPath', '/usr/local/bin/crabbox');
@@ -24,8 +23,7 @@ describe('forgetManualMember', () => {
   });
 
   it('reports a host that is already gone without changing anything', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-static-'));
-    const settings = new SettingsStore(openConfBackend(dir));
+    const settings = new SettingsStore(openConfBackend(tempDir('pond-static-')));
     settings.set('manualMembers', [member('m1', 'alpha')]);
     const before = fs.readFileSync(settings.path, 'utf8');
     expect(forgetManualMember(settings, 'nope')).toEqual({ kind: 'gone' });
