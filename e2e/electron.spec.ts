@@ -32,7 +32,11 @@ test('the desktop app starts hidden in the tray and its window shows app info ov
   });
   const window = await app.firstWindow();
   expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.isVisible())).toBe(false);
-  await window.getByRole('button', { name: 'About' }).click();
-  await expect(window.getByTestId('app-transport')).toHaveText('Electron IPC');
-  await app.close();
+  try {
+    await window.getByRole('button', { name: 'About' }).click();
+    await expect(window.getByTestId('app-transport')).toHaveText('Electron IPC');
+  } finally {
+    await app.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

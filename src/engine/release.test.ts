@@ -6,6 +6,7 @@ import { planRelease, releasePond, type ReleaseDeps, type ReleaseProgress } from
 import { diskListing } from './testing/disk-listing';
 import { releaseDeps } from './release-service';
 import { openConfBackend, SettingsStore, type ManualMember } from './settings-store';
+import { tempDir } from '../lib/testing/temp-dir';
 
 interface Setup {
   fake: FakeCrabbox;
@@ -18,7 +19,7 @@ interface Setup {
 }
 
 function setup(options: { version?: string; stopTimeoutMs?: number; withCrabbox?: boolean } = {}): Setup {
-  const fake = installFakeCrabbox({ version: options.version });
+  const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-'), version: options.version });
   const env = { ...fake.env };
   if (options.withCrabbox === false) env.PATH = path.join(fake.root, 'no-crabbox-here');
   const settings = new SettingsStore(openConfBackend(path.join(fake.root, 'settings')));
@@ -325,11 +326,14 @@ describe('releasePond', () => {
     const s = setup();
     const ids = ['cbx_a', 'cbx_b', 'cbx_c', 'cbx_d', 'cbx_e', 'cbx_f'];
     for (const id of ids) s.fake.writeClaim({ leaseID: id, provider: 'hetzner', pond: 'p', slug: id.slice(4) });
-    s.fake.delay('cbx_b', 500);
+    s.fake.hold('cbx_b');
     const controller = new AbortController();
     const onProgress = (event: ReleaseProgress) => {
       s.onProgress(event);
-      if (event.phase === 'done' && event.key === 'crabbox:cbx_a') controller.abort();
+      if (event.phase === 'done' && event.key === 'crabbox:cbx_a') {
+        controller.abort();
+        s.fake.letGo('cbx_b');
+      }
     };
 
     const summary = await releasePond({ ...s.deps, concurrency: 2 }, 'p', { signal: controller.signal, onProgress });
@@ -356,13 +360,15 @@ describe('releasePond', () => {
     const ids = Array.from({ length: 10 }, (_, i) => `cbx_${String(i).padStart(2, '0')}`);
     for (const id of ids) {
       s.fake.writeClaim({ leaseID: id, provider: 'hetzner', pond: 'p' });
-      s.fake.delay(id, 300);
+      s.fake.hold(id);
     }
     let running = 0;
     let peak = 0;
     const onProgress = (event: ReleaseProgress) => {
       if (event.phase === 'running') peak = Math.max(peak, ++running);
       if (event.phase === 'done') running--;
+      // Every stop waits until as many as may run at once have started.
+      if (running === 4) for (const id of ids) s.fake.letGo(id);
     };
 
     const summary = await releasePond(s.deps, 'p', { onProgress });

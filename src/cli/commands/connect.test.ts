@@ -1,5 +1,6 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeClaimAtomic, type ClaimFields } from '../../engine/testing/claims-fixtures';
@@ -13,10 +14,11 @@ import { appDataDir, claimsDir, leaseKeyDir } from '../../lib/paths';
 import { openConfBackend, SettingsStore } from '../../engine/settings-store';
 import { run } from '../main';
 import type { CliCommand } from '../types';
-import { scopedTestIO, testIO, type TestIO } from '../testing/test-io';
+import { testIO, type TestIO } from '../testing/test-io';
 import { connectCommand } from './connect';
+import { until } from '../../engine/mesh/testing/wait';
 
-const newIO = (env: Record<string, string | undefined> = {}): TestIO => scopedTestIO({ env });
+const newIO = (env: Record<string, string | undefined> = {}): TestIO => testIO({ env });
 
 function claim(io: TestIO, fields: Partial<ClaimFields> & { leaseID: string }): void {
   writeClaimAtomic(claimsDir(io.pathEnv), {
@@ -53,14 +55,6 @@ function greeting(port: number): Promise<string> {
     socket.on('error', reject);
     socket.on('close', () => reject(new Error(`connection to ${port} closed after ${JSON.stringify(text)}`)));
   });
-}
-
-async function waitFor(check: () => boolean, what: () => string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('pond connect: arguments and empty ponds', () => {
@@ -145,7 +139,7 @@ describe('pond connect in the foreground against a real sshd', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = path.join(testIO().root, 'sshd');
+    dir = mkdtempSync(path.join(os.tmpdir(), 'pond-connect-sshd-'));
     sshd = await startSshd({ dir });
     web = await startNamedEcho('web');
     worker = await startNamedEcho('worker');
@@ -155,7 +149,7 @@ describe('pond connect in the foreground against a real sshd', () => {
     await sshd?.stop();
     await web?.stop();
     await worker?.stop();
-    rmSync(path.dirname(dir), { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('holds every forward, keeps the env file true, and removes it on Ctrl-C', async () => {
@@ -171,7 +165,7 @@ describe('pond connect in the foreground against a real sshd', () => {
     }
 
     const exit = runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io);
-    await waitFor(() => io.stdout().includes('wrote ') || io.stderr().includes('failed'), () => `ready; stderr so far:\n${io.stderr()}`);
+    await until(() => io.stdout().includes('wrote ') || io.stderr().includes('failed'), () => `ready; stderr so far:\n${io.stderr()}`, 20_000);
     const paths = pondFilePaths(io.pathEnv, 'alpha');
     expect(io.stdout()).toBe(
       'pond "alpha" SSH-mesh ready (2 forwards)\n' +
@@ -205,15 +199,18 @@ describe('pond connect in the foreground against a real sshd', () => {
     const paths = pondFilePaths(io.pathEnv, 'alpha');
     const command = connectCommand({ mesh: { portRange: range, tuning: { backoffBaseMs: 50, backoffMaxMs: 200 } } });
     const exit = runWith(command, ['alpha'], io);
-    await waitFor(() => io.stdout().includes('wrote '), () => `ready; stderr so far:\n${io.stderr()}`);
+    await until(() => io.stdout().includes('wrote '), () => `ready; stderr so far:\n${io.stderr()}`, 20_000);
     const before = readFileSync(paths.envPath, 'utf8');
 
     await sshd.stop();
-    await waitFor(() => !existsSync(paths.envPath), () => `env removed; stderr:\n${io.stderr()}`);
+    // The files go first, then the line saying so.
+    await until(() => io.stderr().includes('no forwards are up'), () => `env removed; stderr:\n${io.stderr()}`, 20_000);
+    expect(existsSync(paths.envPath)).toBe(false);
     expect(io.stderr()).toContain(`pond "alpha": no forwards are up; removed ${paths.envPath} and ${paths.hostsPath}\n`);
 
     await sshd.restart();
-    await waitFor(() => existsSync(paths.envPath), () => `env back; stderr:\n${io.stderr()}`);
+    await until(() => io.stderr().includes('1 forward up; rewrote'), () => `env back; stderr:\n${io.stderr()}`, 20_000);
+    expect(existsSync(paths.envPath)).toBe(true);
     expect(readFileSync(paths.envPath, 'utf8')).toBe(before);
     expect(io.stderr()).toContain(`pond "alpha": 1 forward up; rewrote ${paths.envPath}\nexport CRABBOX_POND_WEB_${web.port}=127.0.0.1:${range.min}\n`);
     expect(await greeting(range.min)).toBe('web');
@@ -228,10 +225,10 @@ describe('pond connect in the foreground against a real sshd', () => {
     const keyDir = path.join(dir, 'enc');
     mkdirSync(keyDir, { recursive: true });
     sshd.authorize(generateKey(keyDir, 'id_enc', { passphrase: 'open sesame' }));
-    const io = scopedTestIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'] });
+    const io = testIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'] });
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     const exit = runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io);
-    await waitFor(() => io.stdout().includes('wrote ') || /failed/.test(io.stderr()), () => `ready; stderr so far:\n${io.stderr()}`);
+    await until(() => io.stdout().includes('wrote ') || /failed/.test(io.stderr()), () => `ready; stderr so far:\n${io.stderr()}`, 20_000);
     expect(io.stdout()).toContain('SSH-mesh ready (1 forward)');
     expect(io.stderr().split(`passphrase for ${path.join(keyDir, 'id_enc')} (web): `)).toHaveLength(3);
     io.interrupt();

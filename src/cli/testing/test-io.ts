@@ -1,9 +1,8 @@
 /** An in-memory CliIO for running commands in tests. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { onTestFinished } from 'vitest';
 import { claimText } from '../../engine/testing/claims-fixtures';
+import { tempDir } from '../../lib/testing/temp-dir';
 import { claimsDir } from '../../lib/paths';
 import type { CliIO } from '../types';
 
@@ -12,7 +11,7 @@ export interface TestIO extends CliIO {
   stderr(): string;
   /** Aborts `signal`, as Ctrl-C would. */
   interrupt(): void;
-  /** The temp root holding HOME, XDG_CONFIG_HOME and XDG_STATE_HOME. */
+  /** The root holding HOME, XDG_CONFIG_HOME and XDG_STATE_HOME. */
   root: string;
 }
 
@@ -21,11 +20,13 @@ export interface TestIOOptions {
   isTTY?: boolean;
   /** Answers given to `readLine`, in order; null once exhausted. */
   answers?: string[];
+  /** An existing root (e.g. a fake crabbox's); else a temp dir removed when the test finishes. */
   root?: string;
 }
 
+/** Call it in a test (or a beforeEach): the temp root it makes goes with the test. */
 export function testIO(options: TestIOOptions = {}): TestIO {
-  const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pond-cli-'));
+  const root = options.root ?? tempDir('pond-cli-');
   const env: Record<string, string | undefined> = {
     HOME: path.join(root, 'home'),
     XDG_CONFIG_HOME: path.join(root, 'config'),
@@ -54,13 +55,6 @@ export function testIO(options: TestIOOptions = {}): TestIO {
     signal: controller.signal,
     interrupt: () => controller.abort(),
   };
-}
-
-/** A test IO whose temp root is removed when the current test finishes. */
-export function scopedTestIO(options: TestIOOptions = {}): TestIO {
-  const io = testIO(options);
-  onTestFinished(() => fs.rmSync(io.root, { recursive: true, force: true }));
-  return io;
 }
 
 /** Writes claim files where crabbox keeps them for this IO's environment; returns the directory. */

@@ -88,7 +88,7 @@ describe('Forward', () => {
     const chunks: Buffer[] = [];
     socket.on('data', (d: Buffer) => chunks.push(d));
     socket.pause();
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => socket.readableLength >= socket.readableHighWaterMark, 'the stalled reader to fill up');
     const ended = new Promise((r) => socket.once('end', r));
     socket.resume();
     await ended;
