@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.js'],
     environment: 'node',
     globalSetup: ['./vitest.tmpdir.ts'],
     testTimeout: 30_000,

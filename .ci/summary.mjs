@@ -33,5 +33,5 @@ if (playwright?.stats) {
 }
 
 if (status !== 0 && failed === 0) failed = 1;
-console.log(`ci: ${reports} runner report(s) read`);
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`ci: ${reports} runner report(s) read, ${skipped} test(s) skipped`);
+console.log(`${passed} passed, ${failed} failed`);

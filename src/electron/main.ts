@@ -10,13 +10,14 @@ import { createHandlers } from '../api/handlers';
 import { createEngine } from '../api/engine';
 import { bindIpc, forwardEvents } from './ipc';
 import { processPathEnv } from '../lib/paths';
+import { resourcesDir } from './resources';
 import { openSettings, safeStorageBox } from './settings';
 import { trayState } from './tray-state';
 import { bindTray, trayActionCall, type TrayAction, type TrayStatus } from './tray';
 import { createMainWindow, showWindow } from './windows';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const resources = path.join(here, '../../resources');
+const resources = resourcesDir({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appDir: path.join(here, '../..') });
 
 function log(message: string): void {
   console.error(`[pond] ${message}`);
