@@ -1,6 +1,8 @@
-/** The real process as a CliIO: stdio, environment, signals. */
+/** The real process as a CliIO: stdio, environment, signals, and starting the agent as a process of its own. */
 import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { processPathEnv } from '../lib/paths';
+import { startAgentProcess } from './start-agent';
 import type { CliIO } from './types';
 
 export function processIO(): CliIO {
@@ -29,5 +31,7 @@ export function processIO(): CliIO {
         });
       }),
     signal: controller.signal,
+    // This module is bundled into out/cli/pond.js, so its own URL is the CLI's script.
+    startOwner: () => startAgentProcess(processPathEnv(), fileURLToPath(import.meta.url), process.env, process.cwd()),
   };
 }

@@ -18,7 +18,8 @@ import { testIO, type TestIO } from '../testing/test-io';
 import { connectCommand } from './connect';
 import { until } from '../../engine/mesh/testing/wait';
 
-const newIO = (env: Record<string, string | undefined> = {}): TestIO => testIO({ env });
+const newIO = (env: Record<string, string | undefined> = {}, portRange?: { min: number; max: number }): TestIO =>
+  testIO({ env, ...(portRange ? { ownerMesh: { portRange, tuning: { backoffBaseMs: 50, backoffMaxMs: 200 } } } : {}) });
 
 function claim(io: TestIO, fields: Partial<ClaimFields> & { leaseID: string }): void {
   writeClaimAtomic(claimsDir(io.pathEnv), {
@@ -154,7 +155,7 @@ describe('pond connect in the foreground against a real sshd', () => {
 
   it('holds every forward, keeps the env file true, and removes it on Ctrl-C', async () => {
     const range = await findFreePortRange(10);
-    const io = newIO({ CRABBOX_SSH_USER: sshd.user });
+    const io = newIO({ CRABBOX_SSH_USER: sshd.user }, range);
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', provider: 'hetzner', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     claim(io, { leaseID: 'cbx_00000000000b', slug: 'worker', provider: 'aws', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(worker.port) } });
     claim(io, { leaseID: 'isb_x', slug: 'agent', provider: 'islo' });
@@ -194,7 +195,7 @@ describe('pond connect in the foreground against a real sshd', () => {
 
   it('rewrites the env file as forwards go down and come back on the same ports', async () => {
     const range = await findFreePortRange(10);
-    const io = newIO({ CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: sshd.clientKeyPath });
+    const io = newIO({ CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: sshd.clientKeyPath }, range);
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     const paths = pondFilePaths(io.pathEnv, 'alpha');
     const command = connectCommand({ mesh: { portRange: range, tuning: { backoffBaseMs: 50, backoffMaxMs: 200 } } });
@@ -225,7 +226,7 @@ describe('pond connect in the foreground against a real sshd', () => {
     const keyDir = path.join(dir, 'enc');
     mkdirSync(keyDir, { recursive: true });
     sshd.authorize(generateKey(keyDir, 'id_enc', { passphrase: 'open sesame' }));
-    const io = testIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'] });
+    const io = testIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'], ownerMesh: { portRange: range } });
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     const exit = runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io);
     await until(() => io.stdout().includes('wrote ') || /failed/.test(io.stderr()), () => `ready; stderr so far:\n${io.stderr()}`, 20_000);
@@ -237,7 +238,7 @@ describe('pond connect in the foreground against a real sshd', () => {
 
   it('gives up with exit 1 when no member can connect, leaving no files', async () => {
     const range = await findFreePortRange(5);
-    const io = newIO();
+    const io = newIO({}, range);
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', labels: { crabbox_exposed_ports: '80' } });
     expect(await runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io)).toBe(1);
     expect(io.stdout()).toBe('');
