@@ -9,7 +9,8 @@ export function processIO(): CliIO {
   const controller = new AbortController();
   const stop = () => controller.abort();
   const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.once(signal, stop);
+  // `on`, not `once`: signal-exit (under proper-lockfile) re-raises a signal nobody else listens to any more.
+  for (const signal of signals) process.on(signal, stop);
   return {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
