@@ -6,12 +6,11 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { startNamedEcho, type TestService } from '../src/engine/mesh/testing/services';
+import { greeting, startNamedEcho, type TestService } from '../src/engine/mesh/testing/services';
 import { startSshd, type Sshd } from '../src/engine/mesh/testing/sshd';
 
 const run = promisify(execFile);
@@ -29,21 +28,6 @@ function pond(args: string[]): Promise<{ code: number; stdout: string; stderr: s
   );
 }
 
-function greeting(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.includes('\n')) {
-        socket.destroy();
-        resolve(text.split('\n')[0] ?? '');
-      }
-    });
-    socket.on('error', reject);
-  });
-}
 
 async function agentPid(): Promise<number | null> {
   const status = await pond(['agent', 'status', '--json']);

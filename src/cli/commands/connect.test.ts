@@ -7,7 +7,7 @@ import { writeClaimAtomic, type ClaimFields } from '../../engine/testing/claims-
 import { parseEnvFile, pondFilePaths } from '../../engine/exports';
 import { forwardPortKey } from '../../engine/mesh/port-allocator';
 import { findFreePortRange } from '../../engine/mesh/testing/ports';
-import { startNamedEcho, type TestService } from '../../engine/mesh/testing/services';
+import { greeting, startNamedEcho, type TestService } from '../../engine/mesh/testing/services';
 import { generateKey } from '../../engine/mesh/testing/keys';
 import { startSshd, type Sshd } from '../../engine/mesh/testing/sshd';
 import { appDataDir, claimsDir, leaseKeyDir } from '../../lib/paths';
@@ -38,25 +38,6 @@ async function runWith(command: CliCommand, args: string[], io: TestIO): Promise
   return command.run(args, io);
 }
 
-function greeting(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.includes('\n')) {
-        socket.write('ping\n');
-        if (text.includes('ping\n')) {
-          socket.destroy();
-          resolve(text.split('\n')[0] ?? '');
-        }
-      }
-    });
-    socket.on('error', reject);
-    socket.on('close', () => reject(new Error(`connection to ${port} closed after ${JSON.stringify(text)}`)));
-  });
-}
 
 describe('pond connect: arguments and empty ponds', () => {
   it('needs a name, validated like crabbox', async () => {

@@ -5,13 +5,12 @@
  * `pond agent run`; e2e/agent.spec.ts covers the detached agent process and kill -9.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { pondFilePaths } from '../../engine/exports';
 import { findFreePortRange } from '../../engine/mesh/testing/ports';
-import { startNamedEcho, type TestService } from '../../engine/mesh/testing/services';
+import { greeting, startNamedEcho, type TestService } from '../../engine/mesh/testing/services';
 import { startSshd, type Sshd } from '../../engine/mesh/testing/sshd';
 import { until } from '../../engine/mesh/testing/wait';
 import { writeClaimAtomic } from '../../engine/testing/claims-fixtures';
@@ -65,21 +64,6 @@ async function pond(): Promise<{ io: TestIO; range: { min: number; max: number }
   return { io, range, again: () => testIO({ ...options, root: io.root }) };
 }
 
-function greeting(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.includes('\n')) {
-        socket.destroy();
-        resolve(text.split('\n')[0] ?? '');
-      }
-    });
-    socket.on('error', reject);
-  });
-}
 
 describe('pond connect --export, status, env and disconnect, through the owner', () => {
   it('holds the forwards after the command returns, and stops them on disconnect', async () => {
