@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.js'],
     environment: 'node',
+    globalSetup: ['./vitest.tmpdir.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: process.env.CI ? ['default', 'json'] : ['default'],

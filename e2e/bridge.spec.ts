@@ -17,7 +17,7 @@ test('public URLs: Islo share listed, a new one published for a port, credential
     path.join(claims, 'isb_crabbox-web-1.json'),
     claimText({ leaseID: 'isb_crabbox-web-1', slug: 'web', pond: 'demo', provider: 'islo', labels: { crabbox_exposed_ports: '3000-8080' } }),
   );
-  const { host, child } = await startPondServe({ XDG_STATE_HOME: state, ISLO_API_KEY: KEY, ISLO_BASE_URL: islo.url });
+  const { host, stop } = await startPondServe({ XDG_STATE_HOME: state, ISLO_API_KEY: KEY, ISLO_BASE_URL: islo.url });
   try {
     await page.goto(host.url);
     await page.getByTestId('pond-demo').click();
@@ -50,7 +50,7 @@ test('public URLs: Islo share listed, a new one published for a port, credential
     expect(await page.content()).not.toContain(KEY);
     await page.screenshot({ path: 'test-results/screenshots/bridge-credentials.png' });
   } finally {
-    child.kill('SIGTERM');
+    await stop();
     await islo.close();
     fs.rmSync(state, { recursive: true, force: true });
   }

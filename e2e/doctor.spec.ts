@@ -17,7 +17,7 @@ test('doctor: matrix, live checks filling in, a contradicted cell, and the polic
   fs.writeFileSync(path.join(claims, 'cbx_api.json'), claimText({ leaseID: 'cbx_api', slug: 'api', pond: 'demo', provider: 'hetzner' }));
   fs.writeFileSync(path.join(claims, 'cbx_db.json'), claimText({ leaseID: 'cbx_db', slug: 'db', pond: 'demo', provider: 'aws', sshHost: '127.0.0.1', sshPort: dbPort }));
   fs.writeFileSync(path.join(claims, 'cbx_web.json'), claimText({ leaseID: 'cbx_web', slug: 'web', pond: 'demo', provider: 'runpod', sshHost: '127.0.0.1', sshPort: webPort }));
-  const { host, child } = await startPondServe({
+  const { host, stop } = await startPondServe({
     XDG_STATE_HOME: state,
     CRABBOX_OWNER: 'alice@example.com',
     TS_API_KEY: 'tskey-api-test',
@@ -56,7 +56,7 @@ test('doctor: matrix, live checks filling in, a contradicted cell, and the polic
     expect(policy.policy).toContain('// team policy\n');
     expect(await page.content()).not.toContain('tskey-api-test');
   } finally {
-    child.kill('SIGTERM');
+    await stop();
     await policy.stop();
     fs.rmSync(state, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
  * Starts the built `pond serve` with its own temp HOME and XDG dirs (so crabbox's files
  * and ours land there) and hands the test its URL, token and directories.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +24,13 @@ export interface PondHost {
 
 const CLI = path.resolve('out/cli/pond.js');
 
-export async function startPondServe(extraEnv: Record<string, string> = {}): Promise<{ host: PondHost; child: ChildProcess }> {
+export interface PondServe {
+  host: PondHost;
+  /** Stops `pond serve` and removes its temp root. */
+  stop(): Promise<void>;
+}
+
+export async function startPondServe(extraEnv: Record<string, string> = {}): Promise<PondServe> {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-'));
   const env: Record<string, string> = {
@@ -53,17 +59,23 @@ export async function startPondServe(extraEnv: Record<string, string> = {}): Pro
   });
   const parsed = new URL(url);
   return {
-    child,
     host: { url, origin: parsed.origin, token: parsed.searchParams.get('token') ?? '', root, env, stderr: () => stderr },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(root, { recursive: true, force: true });
+    },
   };
 }
 
 export const test = base.extend<{ pondHost: PondHost }>({
   pondHost: async ({}, use) => {
-    const { host, child } = await startPondServe();
-    await use(host);
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    const serve = await startPondServe();
+    await use(serve.host);
+    await serve.stop();
   },
 });
 
@@ -75,7 +87,7 @@ export interface DemoPond {
   /** The encrypted key `api` logs in with, when one was asked for. */
   locked?: TestKey;
   /** Starts `pond serve` reading this pond's settings file; stopped by `stop()`. */
-  serve(): Promise<{ host: PondHost; child: ChildProcess }>;
+  serve(): Promise<PondServe>;
   stop(): Promise<void>;
 }
 
@@ -106,7 +118,7 @@ export async function startDemoPond(options: { apiPassphrase?: string } = {}): P
     member('web', sshd.clientKeyPath, web.port),
     member('api', locked?.privatePath ?? sshd.clientKeyPath, api.port),
   ]);
-  const children: ChildProcess[] = [];
+  const serves: PondServe[] = [];
   return {
     root,
     sshd,
@@ -115,11 +127,11 @@ export async function startDemoPond(options: { apiPassphrase?: string } = {}): P
     ...(locked ? { locked } : {}),
     async serve() {
       const started = await startPondServe({ XDG_CONFIG_HOME: config });
-      children.push(started.child);
+      serves.push(started);
       return started;
     },
     async stop() {
-      for (const child of children) child.kill('SIGTERM');
+      for (const serve of serves) await serve.stop();
       await sshd.stop();
       await web.stop();
       await api.stop();

@@ -17,7 +17,7 @@ test('ponds: members with transports, live claims, problems, and hand-added host
   writeClaim(claims, { leaseID: 'cbx_web', slug: 'web', pond: 'Demo', provider: 'hetzner', tailscaleIPv4: '100.64.1.3' });
   writeClaim(claims, { leaseID: 'cbx_job', slug: 'job', pond: 'demo', provider: 'blacksmith' });
   fs.writeFileSync(path.join(claims, 'cbx_broken.json'), '{"leaseID":');
-  const { host, child } = await startPondServe({ XDG_STATE_HOME: state });
+  const { host, stop } = await startPondServe({ XDG_STATE_HOME: state });
   try {
     await page.goto(host.url);
     await expect(page.getByTestId('pond-demo')).toContainText('2 members');
@@ -64,7 +64,7 @@ test('ponds: members with transports, live claims, problems, and hand-added host
     fs.rmSync(path.join(claims, 'cbx_job.json'));
     await expect(page.getByTestId('member-job')).toHaveCount(0);
   } finally {
-    child.kill('SIGTERM');
+    await stop();
     fs.rmSync(state, { recursive: true, force: true });
   }
 });

@@ -1,15 +1,17 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { installFakeCrabbox } from '../src/engine/testing/fake-crabbox/index';
 import { expect, startPondServe, test } from './fixtures';
 
 test('releasing a pond from the UI: confirmation, per-member progress, honest summary', async ({ page }) => {
-  const fake = installFakeCrabbox();
+  const fake = installFakeCrabbox({ root: fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-crabbox-')) });
   fake.writeClaim({ leaseID: 'cbx_web', provider: 'hetzner', pond: 'demo', slug: 'web' });
   fake.writeClaim({ leaseID: 'cbx_db', provider: 'aws', pond: 'demo', slug: 'db' });
   fake.writeClaim({ leaseID: 'cbx_box', provider: 'hostinger', pond: 'demo', slug: 'box' });
   fake.fail('cbx_db', 'aws: terminate i-0abc: UnauthorizedOperation');
   fake.retain('cbx_box');
-  const { host, child } = await startPondServe(fake.env);
+  const { host, stop } = await startPondServe(fake.env);
   try {
     await page.goto(host.url);
     await page.getByRole('button', { name: 'Release', exact: true }).click();
@@ -39,14 +41,15 @@ test('releasing a pond from the UI: confirmation, per-member progress, honest su
     expect(fake.claimExists('cbx_web')).toBe(false);
     expect(fake.claimExists('cbx_db')).toBe(true);
   } finally {
-    child.kill('SIGTERM');
+    await stop();
+    fs.rmSync(fake.root, { recursive: true, force: true });
   }
 });
 
 test('without crabbox the release is disabled and says what to install', async ({ page }) => {
-  const fake = installFakeCrabbox();
+  const fake = installFakeCrabbox({ root: fs.mkdtempSync(path.join(os.tmpdir(), 'pond-e2e-crabbox-')) });
   fake.writeClaim({ leaseID: 'cbx_web', provider: 'hetzner', pond: 'demo', slug: 'web' });
-  const { host, child } = await startPondServe({ ...fake.env, PATH: path.join(fake.root, 'no-crabbox-here') });
+  const { host, stop } = await startPondServe({ ...fake.env, PATH: path.join(fake.root, 'no-crabbox-here') });
   try {
     await page.goto(host.url);
     await page.getByRole('button', { name: 'Release', exact: true }).click();
@@ -56,6 +59,7 @@ test('without crabbox the release is disabled and says what to install', async (
     await expect(page.getByTestId('release-confirm')).toHaveCount(0);
     expect(fake.claimExists('cbx_web')).toBe(true);
   } finally {
-    child.kill('SIGTERM');
+    await stop();
+    fs.rmSync(fake.root, { recursive: true, force: true });
   }
 });

@@ -15,8 +15,8 @@ import {
 } from '../contract/index';
 
 export interface CallContext {
-  /** ipc: the Electron window; websocket: the web host; local: in-process (the CLI, the tray). */
-  transport: 'ipc' | 'websocket' | 'local';
+  /** ipc: the Electron window; websocket: the web host; local: in-process (the CLI, the tray); control: the owner's control socket. */
+  transport: 'ipc' | 'websocket' | 'local' | 'control';
   /** Aborted when the caller goes away (window closed, socket dropped, app quitting). */
   signal: AbortSignal;
 }

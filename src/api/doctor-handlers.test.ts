@@ -78,6 +78,7 @@ describe('doctor handlers', () => {
     const preview = await call('doctor:aclPreview', { pond: 'demo' });
     expect(preview).toMatchObject({ error: { code: 'UNAVAILABLE', message: expect.stringContaining('TS_API_KEY is not set') as unknown } });
     expect(await call('doctor:run', { pond: '' })).toMatchObject({ error: { code: 'INVALID_INPUT' } });
-    expect(await call('doctor:run', { pond: '!!' })).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    expect(await call('doctor:run', { pond: '!!' })).toMatchObject({ error: { code: 'INVALID_INPUT', message: 'pond name "!!" has no letter or digit, so it names no pond' } });
+    expect(await call('doctor:aclPreview', { pond: ' ' })).toMatchObject({ error: { code: 'INVALID_INPUT', message: 'pond name " " has no letter or digit, so it names no pond' } });
   });
 });

@@ -4,6 +4,7 @@
  * differ between faces; no face wires engine parts of its own.
  */
 import path from 'node:path';
+import PQueue from 'p-queue';
 import { EventBus } from './bus';
 import { Credentials } from '../providers/credentials';
 import { ProducedUrls } from '../engine/produced-urls';
@@ -25,6 +26,7 @@ import { PortAllocator, settingsPortMemory, type PortMove } from '../engine/mesh
 import type { MeshMember } from '../engine/mesh/types';
 import type { SessionTuning } from '../engine/mesh/session';
 import { resolvePondMeshMembers } from '../engine/mesh/targets';
+import { describeSweep, sweepStaleFiles, systemProcessProbe, thisProcess, type OwnerIdentity, type OwnerKind, type ProcessProbe } from '../engine/owner';
 
 /** Encrypts secrets at rest (Electron's safeStorage); absent in plain Node. */
 export interface SecretBox {
@@ -49,6 +51,14 @@ export interface EngineDeps {
   cwd?: string;
   /** SSH session timings and the local port range (tests shorten and narrow them). */
   mesh?: { tuning?: Partial<SessionTuning>; portRange?: { min: number; max: number } };
+  /**
+   * Set when this process owns the user's forwards (the app, the agent, `pond serve`): it is
+   * recorded in each pond's daemon.json; `stepDown` ends the process when a client asks it to
+   * make way (absent: the owner refuses, as the desktop app does).
+   */
+  owner?: { identity: OwnerIdentity; stepDown?: () => void };
+  /** How stale owners are recognised (tests pass a scripted one). */
+  processProbe?: ProcessProbe;
 }
 
 /** Options of the settings file, for the faces that open it themselves (electron-store in the app). */
@@ -132,7 +142,12 @@ export function createEngine(deps: EngineDeps) {
   );
   lifecycle.onStop(() => release.cancelAll());
   // The mesh reports each change of a pond's ready forwards to `exports.apply`, which keeps the env/hosts files true.
-  const exports = new ExportsService({ pathEnv: deps.pathEnv, log: deps.log, onChange: (pond) => bus.emit('exports:changed', { pond }) });
+  const exports = new ExportsService({
+    pathEnv: deps.pathEnv,
+    log: deps.log,
+    ...(deps.owner ? { owner: deps.owner.identity } : {}),
+    onChange: (pond) => bus.emit('exports:changed', { pond }),
+  });
   lifecycle.onStop(() => exports.removeAll());
   const bridge = new BridgeService({
     claims,
@@ -147,7 +162,7 @@ export function createEngine(deps: EngineDeps) {
   const memberSources = { pathEnv: deps.pathEnv, ...cwd, claims, manualMembers: async () => ponds.manualMembers() };
   // mesh: one SSH session per member carrying its forwards; the env/hosts files follow its ready forwards, in order.
   const meshPrompts = new PassphrasePrompts((prompt) => bus.emit('mesh:passphraseRequest', prompt));
-  let meshFiles: Promise<void> = Promise.resolve();
+  const meshFiles = new PQueue({ concurrency: 1 });
   const allocator = new PortAllocator({ memory: settingsPortMemory(settings), ...deps.mesh?.portRange });
   const mesh = new MeshManager({
     resolveMembers: async (pond) => (await resolvePondMeshMembers(memberSources, pond)).members,
@@ -156,14 +171,14 @@ export function createEngine(deps: EngineDeps) {
     onHealth: (health) => bus.emit('mesh:health', health),
     onConnection: (change) => bus.emit('mesh:connection', change),
     onForwardsChanged: (change) => {
-      meshFiles = meshFiles.then(() => exports.apply(change));
+      void meshFiles.add(() => exports.apply(change));
     },
     ...(deps.mesh?.tuning ? { tuning: deps.mesh.tuning } : {}),
   });
   lifecycle.onStop(async () => {
     meshPrompts.cancelAll();
     await mesh.disconnectAll();
-    await meshFiles;
+    await meshFiles.onIdle();
   });
   const doctor = new DoctorService(
     appDoctorDeps({
@@ -202,7 +217,10 @@ export function createEngine(deps: EngineDeps) {
     previewForwards: (pond: string, members: readonly MeshMember[], onMove: (member: string, remotePort: number, move: PortMove) => void) =>
       previewForwardTable(pond, members, exports.paths(pond), allocator.preview(), onMove),
     /** Resolves once the env/hosts files reflect every forward change reported so far. */
-    filesSettled: () => meshFiles,
+    filesSettled: () => meshFiles.onIdle(),
+    owner: deps.owner,
+    /** Removes the files of ponds whose recorded owner is gone (after a kill -9 or a crash); one line per pond cleaned. */
+    sweepStaleFiles: async () => (await sweepStaleFiles(deps.pathEnv, deps.processProbe ?? systemProcessProbe(deps.pathEnv.platform))).map(describeSweep),
     meshPrompts,
     doctor,
     /** Every provider key the engine knows, for redacting logs: the environment's and, while the settings can be read, the saved ones. */
@@ -219,6 +237,11 @@ export function createEngine(deps: EngineDeps) {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
+
+/** This process as the owner of the forwards, for `EngineDeps.owner`. */
+export function ownerIdentity(kind: OwnerKind, endpoint: string | null): OwnerIdentity {
+  return thisProcess(kind, endpoint);
+}
 
 export interface NodeEngineOptions extends Omit<EngineDeps, 'app' | 'userDataDir' | 'settings'> {
   version: string;

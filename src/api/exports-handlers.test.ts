@@ -42,7 +42,7 @@ describe('exports handlers', () => {
   it('rejects an unknown format and a bad pond name, naming the field', async () => {
     const { call } = setup();
     expect(await call('exports:get', { pond: 'alpha', format: 'zsh' })).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringContaining('format') } });
-    expect(await call('exports:get', { pond: '!!' })).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    expect(await call('exports:get', { pond: '!!' })).toMatchObject({ error: { code: 'INVALID_INPUT', message: 'pond name "!!" has no letter or digit, so it names no pond' } });
   });
 
   it('removes the files when the engine stops', async () => {

@@ -12,6 +12,7 @@ import { releaseHandlers } from './release-handlers';
 import { bridgeHandlers } from './bridge-handlers';
 import { meshHandlers } from './mesh-handlers';
 import { doctorHandlers } from './doctor-handlers';
+import { ownerHandlers } from './owner-handlers';
 
 export function createHandlers(engine: Engine): Handlers {
   return {
@@ -22,5 +23,6 @@ export function createHandlers(engine: Engine): Handlers {
     ...bridgeHandlers(engine),
     ...doctorHandlers(engine),
     ...meshHandlers(engine),
+    ...ownerHandlers(engine),
   };
 }

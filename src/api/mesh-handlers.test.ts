@@ -109,7 +109,7 @@ describe('mesh handlers', () => {
     const { engine, call } = setup();
     await engine.start();
     expect(await call('mesh:connect', { pond: 'alpha', remotePort: 80 })).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringContaining('remotePort') } });
-    expect(await call('mesh:connect', { pond: '!!' })).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    expect(await call('mesh:connect', { pond: '!!' })).toMatchObject({ error: { code: 'INVALID_INPUT', message: 'pond name "!!" has no letter or digit, so it names no pond' } });
     expect(await call('mesh:connect', { pond: 'nowhere' })).toMatchObject({ error: { code: 'NOT_FOUND', message: 'pond "nowhere" has no members with exposed ports to connect' } });
     expect(await call('mesh:forgetHostKey', { pond: 'nowhere', member: 'web' })).toMatchObject({ error: { code: 'NOT_FOUND' } });
     expect(await call('mesh:disconnectAll')).toEqual({ result: { ponds: [] } });

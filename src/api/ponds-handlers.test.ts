@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeClaimAtomic } from '../engine/testing/claims-fixtures';
 import { claimsDir } from '../lib/paths';
 import { createTestEngine, type TestEngine } from './testing/test-engine';
+import { until } from '../engine/mesh/testing/wait';
 
 const engines: TestEngine[] = [];
 
@@ -16,14 +17,6 @@ function setup(env: Record<string, string> = {}) {
 afterEach(async () => {
   for (const t of engines.splice(0)) await t.dispose();
 });
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > 10_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('ponds handlers', () => {
   it('lists ponds, gets one with its members, and announces claim changes as ponds:changed', async () => {
@@ -63,7 +56,7 @@ describe('ponds handlers', () => {
     });
 
     fs.writeFileSync(path.join(dir, 'cbx_bad.json'), '{');
-    await waitFor(() => events.some((e) => e.event === 'ponds:changed' && (e.payload as { problems: unknown[] }).problems.length === 1), 'the problem event');
+    await until(() => events.some((e) => e.event === 'ponds:changed' && (e.payload as { problems: unknown[] }).problems.length === 1), 'the problem event');
     const changed = events.filter((e) => e.event === 'ponds:changed').at(-1)?.payload as { problems: { code: string; file: string }[] };
     expect(changed.problems[0]).toMatchObject({ code: 'invalid-json', file: path.join(dir, 'cbx_bad.json') });
   });

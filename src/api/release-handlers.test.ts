@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installFakeCrabbox, type FakeCrabbox } from '../engine/testing/fake-crabbox/index';
 import { createTestEngine } from './testing/test-engine';
+import { tempDir } from '../lib/testing/temp-dir';
 
 /** The engine over the fake's files; `releaseEvents` leaves out the events (the pond directory reports its own). */
 function setup(fake: FakeCrabbox) {
@@ -11,7 +12,7 @@ function setup(fake: FakeCrabbox) {
 
 describe('release handlers', () => {
   it('plans a release: members, providers, crabbox version, not running', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'Team Pond', slug: 'web' });
     const { call } = setup(fake);
     const envelope = await call('release:plan', { pond: 'team pond' });
@@ -28,7 +29,7 @@ describe('release handlers', () => {
   });
 
   it('returns the summary and streams progress, ending with the summary, when every member is released', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p' });
     const { call, releaseEvents } = setup(fake);
     const envelope = await call('release:start', { pond: 'p', members: ['crabbox:cbx_a'] });
@@ -39,7 +40,7 @@ describe('release handlers', () => {
   });
 
   it('is an error naming the failed member when one fails; the summary still arrives as an event', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p', slug: 'web' });
     fake.writeClaim({ leaseID: 'cbx_b', provider: 'hetzner', pond: 'p', slug: 'db' });
     fake.fail('cbx_b', 'hetzner: 403 forbidden');
@@ -58,7 +59,7 @@ describe('release handlers', () => {
   });
 
   it('refuses when crabbox is missing, touching nothing', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p' });
     fake.env.PATH = path.join(fake.root, 'nothing-here');
     const { call, releaseEvents } = setup(fake);
@@ -71,10 +72,10 @@ describe('release handlers', () => {
   });
 
   it('rejects bad input with the field named, and cancel of an idle pond says nothing was running', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     const { call } = setup(fake);
     expect(await call('release:start', { pond: 7 })).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringContaining('pond') } });
-    expect(await call('release:plan', { pond: '???' })).toEqual({ error: { code: 'INVALID_INPUT', message: '--pond must contain at least one letter or digit' } });
+    expect(await call('release:plan', { pond: '???' })).toEqual({ error: { code: 'INVALID_INPUT', message: 'pond name "???" has no letter or digit, so it names no pond' } });
     expect(await call('release:cancel', { pond: 'p' })).toEqual({ result: { cancelled: false } });
   });
 });

@@ -1,13 +1,16 @@
-/** The real process as a CliIO: stdio, environment, signals. */
+/** The real process as a CliIO: stdio, environment, signals, and starting the agent as a process of its own. */
 import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { processPathEnv } from '../lib/paths';
+import { startAgentProcess } from './start-agent';
 import type { CliIO } from './types';
 
 export function processIO(): CliIO {
   const controller = new AbortController();
   const stop = () => controller.abort();
   const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.once(signal, stop);
+  // `on`, not `once`: signal-exit (under proper-lockfile) re-raises a signal nobody else listens to any more.
+  for (const signal of signals) process.on(signal, stop);
   return {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
@@ -29,5 +32,7 @@ export function processIO(): CliIO {
         });
       }),
     signal: controller.signal,
+    // This module is bundled into out/cli/pond.js, so its own URL is the CLI's script.
+    startOwner: () => startAgentProcess(processPathEnv(), fileURLToPath(import.meta.url), process.env, process.cwd()),
   };
 }

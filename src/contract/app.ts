@@ -6,7 +6,7 @@ export const appInfoSchema = z.object({
   version: z.string(),
   platform: z.string(),
   arch: z.string(),
-  transport: z.enum(['ipc', 'websocket', 'local']),
+  transport: z.enum(['ipc', 'websocket', 'local', 'control']),
   paths: z.object({
     userData: z.string(),
     settingsFile: z.string(),

@@ -28,6 +28,7 @@ import type { Envelope } from './errors';
 import { exportsChangedSchema, exportsGetInput, exportsViewSchema } from './exports';
 import { hostInputSchema, hostSchema, hostsRemoveInput, hostsResultSchema, hostsUpdateInput } from './hosts';
 import {
+  meshConnectInput,
   meshConnectionSchema,
   meshForgetHostKeyInput,
   meshMemberSchema,
@@ -38,6 +39,7 @@ import {
   meshStatusInput,
   meshStatusSchema,
 } from './mesh';
+import { ownerHandOverSchema, ownerInfoSchema } from './owner';
 import { pondSchema, pondsGetInput, pondsOverviewSchema } from './ponds';
 import { releasePlanSchema, releasePondInput, releaseProgressSchema, releaseStartInput, releaseSummarySchema } from './release';
 
@@ -63,13 +65,16 @@ export const channels = {
   'doctor:run': { input: doctorRunInput, output: doctorReportSchema },
   'doctor:aclPreview': { input: doctorAclPreviewInput, output: doctorAclPreviewSchema },
   'doctor:bootstrapAcl': { input: doctorBootstrapAclInput, output: doctorBootstrapAclSchema },
-  'mesh:connect': { input: meshSelectionInput, output: meshPondSchema },
+  'mesh:connect': { input: meshConnectInput, output: meshPondSchema },
   'mesh:disconnect': { input: meshSelectionInput, output: meshPondSchema },
   'mesh:retry': { input: meshSelectionInput, output: meshPondSchema },
   'mesh:disconnectAll': { input: none, output: meshStatusSchema },
   'mesh:status': { input: meshStatusInput, output: meshStatusSchema },
   'mesh:forgetHostKey': { input: meshForgetHostKeyInput, output: z.object({ removed: z.number().int() }) },
   'mesh:passphrase': { input: meshPassphraseInput, output: z.object({ accepted: z.boolean() }) },
+  'owner:info': { input: none, output: ownerInfoSchema },
+  /** The owner stops holding forwards and exits, answering with the ponds it held (an agent making way for the app). */
+  'owner:handOver': { input: none, output: ownerHandOverSchema },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {

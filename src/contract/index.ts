@@ -14,6 +14,7 @@ export * from './exports';
 export * from './bridge';
 export * from './doctor';
 export * from './mesh';
+export * from './owner';
 export * from './channels';
 export * from './wire';
 export * from './mesh-words';

@@ -2,13 +2,18 @@
 import { z } from 'zod';
 
 /** A whole pond, one member of it, or one forward of that member. */
-export const meshSelectionInput = z
-  .object({
-    pond: z.string().min(1),
-    member: z.string().min(1).optional(),
-    remotePort: z.number().int().min(1).max(65535).optional(),
-  })
-  .refine((s) => s.remotePort === undefined || s.member !== undefined, { message: 'a remote port needs its member', path: ['remotePort'] });
+const selectionFields = {
+  pond: z.string().min(1),
+  member: z.string().min(1).optional(),
+  remotePort: z.number().int().min(1).max(65535).optional(),
+};
+const remotePortNeedsMember = (s: { member?: string | undefined; remotePort?: number | undefined }) => s.remotePort === undefined || s.member !== undefined;
+const needsMember = { message: 'a remote port needs its member', path: ['remotePort'] };
+
+export const meshSelectionInput = z.object(selectionFields).refine(remotePortNeedsMember, needsMember);
+
+/** `attached`: the forwards last only as long as the caller stays connected (a foreground `pond connect`). */
+export const meshConnectInput = z.object({ ...selectionFields, attached: z.boolean().optional() }).refine(remotePortNeedsMember, needsMember);
 
 export const meshFailureReasonSchema = z.enum([
   'retries-exhausted',

@@ -3,15 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectoryWatcher, nodeDirWatchDeps, type DirChange, type DirWatchDeps } from './claims-watch-dir';
+import { FakeClock } from './mesh/testing/fake-clock';
 
-/** A scripted filesystem and clock: the test decides what exists and when timers fire. */
+/** A scripted filesystem on the fake clock: the test decides what exists and when timers fire. */
 class FakeDeps implements DirWatchDeps {
+  readonly clock = new FakeClock();
   dirs = new Map<string, string>();
   watches = new Map<string, { onEvent: (name: string | null) => void; onError: (e: Error) => void; closed: boolean }>();
-  timers: { at: number; fn: () => void; id: number }[] = [];
-  time = 0;
-  nextId = 1;
   refuseWatch = false;
+  /** The watcher's own "all done" signal, awaited after each timer. */
+  settled: () => Promise<unknown> = async () => {};
 
   watch(dir: string, onEvent: (name: string | null) => void, onError: (e: Error) => void) {
     if (this.refuseWatch) throw Object.assign(new Error('ENOSPC: inotify watch limit reached'), { code: 'ENOSPC' });
@@ -24,33 +25,17 @@ class FakeDeps implements DirWatchDeps {
     return this.dirs.get(dir);
   }
 
-  setTimeout(fn: () => void, ms: number) {
-    const id = this.nextId++;
-    this.timers.push({ at: this.time + ms, fn, id });
-    return id;
-  }
-
-  clearTimeout(handle: unknown) {
-    this.timers = this.timers.filter((t) => t.id !== handle);
-  }
+  setTimeout = this.clock.timers.setTimeout;
+  clearTimeout = this.clock.timers.clearTimeout;
 
   live(dir: string) {
     const w = this.watches.get(dir);
     return w && !w.closed ? w : undefined;
   }
 
-  /** Advances the clock, firing due timers in order, letting async work settle in between. */
-  async advance(ms: number) {
-    const end = this.time + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.time = due.at;
-      this.timers = this.timers.filter((t) => t !== due);
-      due.fn();
-      for (let i = 0; i < 20; i++) await Promise.resolve();
-    }
-    this.time = end;
+  /** Advances the clock, firing due timers in order and letting the watcher finish each one's work. */
+  advance(ms: number) {
+    return this.clock.advanceSettled(ms, this.settled);
   }
 }
 
@@ -65,8 +50,9 @@ function setup(dir = '/s/crabbox/claims') {
     maxWaitMs: 200,
     pollMs: 1000,
     filter: (n) => n.endsWith('.json'),
-    now: () => deps.time,
+    now: deps.clock.now,
   });
+  deps.settled = () => watcher.settled();
   return { deps, changes, watcher, dir };
 }
 

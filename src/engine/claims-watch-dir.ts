@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import PQueue from 'p-queue';
 
 export interface WatchHandle {
   close(): void;
@@ -88,7 +89,8 @@ export class DirectoryWatcher {
   private burstStart: number | undefined;
   private flushTimer: unknown;
   private pollTimer: unknown;
-  private chain: Promise<void> = Promise.resolve();
+  /** Checks and reports run one at a time, in order. */
+  private readonly queue = new PQueue({ concurrency: 1 });
 
   constructor(
     readonly dir: string,
@@ -109,7 +111,7 @@ export class DirectoryWatcher {
 
   /** Sets up the first watch; resolves once it is in place (no report is made for the start). */
   async start(): Promise<void> {
-    await this.enqueue(async () => {
+    await this.queue.add(async () => {
       await this.reconcile();
       this.pendingRescan = undefined;
     });
@@ -126,12 +128,7 @@ export class DirectoryWatcher {
 
   /** Waits for every report already scheduled (tests and shutdown). */
   settled(): Promise<void> {
-    return this.chain;
-  }
-
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    this.chain = this.chain.then(task, task);
-    return this.chain;
+    return this.queue.onIdle();
   }
 
   private get closed(): boolean {
@@ -157,16 +154,17 @@ export class DirectoryWatcher {
     this.burstStart ??= now;
     const wait = Math.max(0, Math.min(this.debounceMs, this.burstStart + this.maxWaitMs - now));
     this.deps.clearTimeout(this.flushTimer);
-    this.flushTimer = this.deps.setTimeout(() => void this.enqueue(() => this.flush()), wait);
+    this.flushTimer = this.deps.setTimeout(() => void this.queue.add(() => this.flush()), wait);
   }
 
   private schedulePoll(): void {
     if (this.closed) return;
     this.pollTimer = this.deps.setTimeout(() => {
-      void this.enqueue(async () => {
+      void this.queue.add(async () => {
         if (this.current.state === 'polling') this.pendingRescan ??= 'polling: the directory cannot be watched';
         await this.flush();
-      }).then(() => this.schedulePoll());
+        this.schedulePoll();
+      });
     }, this.pollMs);
   }
 

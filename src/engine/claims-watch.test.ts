@@ -6,6 +6,8 @@ import { claimText, sampleClaim, writeClaimAtomic, writeClaims } from './testing
 import type { ClaimsListing } from './claims';
 import { ClaimsWatcher, isClaimFileName } from './claims-watch';
 import { nodeDirWatchDeps } from './claims-watch-dir';
+import { FakeClock } from './mesh/testing/fake-clock';
+import { until } from './mesh/testing/wait';
 
 let root: string;
 let watcher: ClaimsWatcher | undefined;
@@ -19,15 +21,6 @@ afterEach(() => {
   watcher = undefined;
   fs.rmSync(root, { recursive: true, force: true });
 });
-
-/** Generous: the goal is 500 ms, but tests never fail on speed alone. */
-async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function start(dir: string, options: ConstructorParameters<typeof ClaimsWatcher>[2] = {}) {
   const listings: ClaimsListing[] = [];
@@ -48,51 +41,51 @@ describe('ClaimsWatcher on a real directory', () => {
 
     // Created: crabbox makes the whole directory chain on its first claim.
     writeClaimAtomic(dir, { leaseID: 'cbx_a', slug: 'web', pond: 'alpha' });
-    await waitFor(() => ids(last()).includes('cbx_a'), 'the first claim');
+    await until(() => ids(last()).includes('cbx_a'), 'the first claim');
     expect(last()?.state).toBe('present');
 
     // Modified.
     writeClaimAtomic(dir, { leaseID: 'cbx_a', slug: 'api', pond: 'alpha' });
-    await waitFor(() => slugs(last()).includes('api'), 'the modified claim');
+    await until(() => slugs(last()).includes('api'), 'the modified claim');
 
     // Modified in place (not atomically).
     fs.writeFileSync(path.join(dir, 'cbx_a.json'), claimText({ leaseID: 'cbx_a', slug: 'db', pond: 'alpha' }));
-    await waitFor(() => slugs(last()).includes('db'), 'the in-place modification');
+    await until(() => slugs(last()).includes('db'), 'the in-place modification');
 
     // Renamed: under another lease's name it is misfiled; renamed away from .json it is gone.
     fs.renameSync(path.join(dir, 'cbx_a.json'), path.join(dir, 'cbx_b.json'));
-    await waitFor(() => ids(last()).length === 0 && last()?.problems[0]?.code === 'misfiled', 'the misfiled rename');
+    await until(() => ids(last()).length === 0 && last()?.problems[0]?.code === 'misfiled', 'the misfiled rename');
     fs.renameSync(path.join(dir, 'cbx_b.json'), path.join(dir, 'cbx_a.json'));
-    await waitFor(() => ids(last()).includes('cbx_a') && last()?.problems.length === 0, 'the rename back');
+    await until(() => ids(last()).includes('cbx_a') && last()?.problems.length === 0, 'the rename back');
     fs.renameSync(path.join(dir, 'cbx_a.json'), path.join(dir, 'cbx_a.json.bak'));
-    await waitFor(() => ids(last()).length === 0, 'the rename away');
+    await until(() => ids(last()).length === 0, 'the rename away');
     fs.renameSync(path.join(dir, 'cbx_a.json.bak'), path.join(dir, 'cbx_a.json'));
-    await waitFor(() => ids(last()).includes('cbx_a'), 'the rename into place');
+    await until(() => ids(last()).includes('cbx_a'), 'the rename into place');
 
     // Deleted.
     writeClaimAtomic(dir, { leaseID: 'cbx_c', slug: 'c', pond: 'alpha' });
-    await waitFor(() => ids(last()).includes('cbx_c'), 'a second claim');
+    await until(() => ids(last()).includes('cbx_c'), 'a second claim');
     fs.rmSync(path.join(dir, 'cbx_c.json'));
-    await waitFor(() => !ids(last()).includes('cbx_c'), 'the deletion');
+    await until(() => !ids(last()).includes('cbx_c'), 'the deletion');
 
     // The directory deleted…
     fs.rmSync(path.join(root, 'state'), { recursive: true });
-    await waitFor(() => last()?.state === 'absent' && ids(last()).length === 0, 'the directory removal');
+    await until(() => last()?.state === 'absent' && ids(last()).length === 0, 'the directory removal');
 
     // …and re-created later.
     writeClaimAtomic(dir, { leaseID: 'cbx_d', slug: 'd', pond: 'beta' });
-    await waitFor(() => ids(last()).includes('cbx_d') && last()?.state === 'present', 'the re-created directory');
+    await until(() => ids(last()).includes('cbx_d') && last()?.state === 'present', 'the re-created directory');
 
     // Replaced by another directory under the same name.
     const other = path.join(root, 'other');
     writeClaimAtomic(other, { leaseID: 'cbx_e', slug: 'e', pond: 'beta' });
     fs.renameSync(dir, path.join(root, 'old-claims'));
     fs.renameSync(other, dir);
-    await waitFor(() => ids(last()).join() === 'cbx_e', 'the replaced directory');
+    await until(() => ids(last()).join() === 'cbx_e', 'the replaced directory');
 
     // Still watching the new directory.
     writeClaimAtomic(dir, { leaseID: 'cbx_f', slug: 'f', pond: 'beta' });
-    await waitFor(() => ids(last()).join() === 'cbx_e,cbx_f', 'a claim in the replacement');
+    await until(() => ids(last()).join() === 'cbx_e,cbx_f', 'a claim in the replacement');
   });
 
   it('removed and re-created at once, with nothing in between', async () => {
@@ -102,9 +95,9 @@ describe('ClaimsWatcher on a real directory', () => {
     expect(ids(await w.start())).toEqual(['cbx_a']);
     fs.rmSync(dir, { recursive: true });
     writeClaimAtomic(dir, { leaseID: 'cbx_b', pond: 'alpha' });
-    await waitFor(() => ids(listings.at(-1)).join() === 'cbx_b', 'the new directory contents');
+    await until(() => ids(listings.at(-1)).join() === 'cbx_b', 'the new directory contents');
     writeClaimAtomic(dir, { leaseID: 'cbx_c', pond: 'alpha' });
-    await waitFor(() => ids(listings.at(-1)).join() === 'cbx_b,cbx_c', 'a later claim');
+    await until(() => ids(listings.at(-1)).join() === 'cbx_b,cbx_c', 'a later claim');
   });
 
   it('coalesces a burst of 100 writes and re-reads only the changed files', async () => {
@@ -116,7 +109,7 @@ describe('ClaimsWatcher on a real directory', () => {
     const readsBefore = w.fileReads;
     expect(readsBefore).toBe(2000);
     for (let i = 0; i < 100; i++) writeClaimAtomic(dir, { ...sampleClaim(i), slug: `changed-${i}` });
-    await waitFor(() => (listings.at(-1)?.claims ?? []).filter((c) => c.claim.slug.startsWith('changed-')).length === 100, 'all 100 changes');
+    await until(() => (listings.at(-1)?.claims ?? []).filter((c) => c.claim.slug.startsWith('changed-')).length === 100, 'all 100 changes');
     await w.settled();
     expect(listings.length).toBeLessThanOrEqual(3);
     expect(w.fileReads - readsBefore).toBeGreaterThanOrEqual(100);
@@ -131,7 +124,7 @@ describe('ClaimsWatcher on a real directory', () => {
     await w.start();
     writeClaimAtomic(dir, { leaseID: 'cbx_a', pond: 'alpha' });
     writeClaimAtomic(dir, { leaseID: 'cbx_b', pond: 'alpha' });
-    await waitFor(() => ids(listings.at(-1)).includes('cbx_b'), 'the new claim');
+    await until(() => ids(listings.at(-1)).includes('cbx_b'), 'the new claim');
     await w.settled();
     expect(listings).toHaveLength(1);
   });
@@ -142,17 +135,20 @@ describe('ClaimsWatcher on a real directory', () => {
     const refuse = () => {
       throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
     };
-    const { w } = start(dir, { watch: { deps: { ...nodeDirWatchDeps, watch: refuse }, pollMs: 100 } });
+    const clock = new FakeClock();
+    const deps = { ...nodeDirWatchDeps, watch: refuse, setTimeout: clock.timers.setTimeout, clearTimeout: clock.timers.clearTimeout };
+    const { w } = start(dir, { watch: { deps, pollMs: 100, now: clock.now } });
     await w.start();
     expect(w.watchState).toMatchObject({ state: 'polling' });
     expect(w.fileReads).toBe(50);
     fs.writeFileSync(path.join(dir, 'cbx_000000000003.json'), claimText({ ...sampleClaim(3), slug: 'x' }));
     fs.writeFileSync(path.join(dir, 'cbx_000000000004.json'), claimText({ ...sampleClaim(4), slug: 'y' }));
-    await waitFor(() => w.listing().claims.filter((c) => c.claim.slug === 'x' || c.claim.slug === 'y').length === 2, 'the polled changes');
-    // Several polls have run by now; only the two rewritten files were read again.
-    await new Promise((r) => setTimeout(r, 350));
-    await w.settled();
+    await clock.advanceSettled(100, () => w.settled());
+    expect(w.listing().claims.filter((c) => c.claim.slug === 'x' || c.claim.slug === 'y')).toHaveLength(2);
+    // Three more polls; only the two rewritten files were read again.
+    await clock.advanceSettled(300, () => w.settled());
     expect(w.fileReads).toBe(52);
+    expect(clock.pendingDelays()).toEqual([100]);
   });
 });
 

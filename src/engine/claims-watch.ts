@@ -4,6 +4,7 @@
  * name, polling fallback) re-reads only files whose inode, size or times changed.
  */
 import path from 'node:path';
+import PQueue from 'p-queue';
 import {
   collectEntries,
   mapYielding,
@@ -46,7 +47,8 @@ export class ClaimsWatcher {
   private dirState: DirState = 'absent';
   private dirProblem: ClaimProblem | undefined;
   private reads = 0;
-  private applying: Promise<unknown> = Promise.resolve();
+  /** Changes are applied one at a time, in the order they were reported. */
+  private readonly applying = new PQueue({ concurrency: 1 });
 
   constructor(
     readonly dir: string,
@@ -63,7 +65,7 @@ export class ClaimsWatcher {
   /** Reads everything once, then watches. Resolves with the first listing. */
   async start(): Promise<ClaimsListing> {
     await this.watcher.start();
-    await this.serially(() => this.rescan());
+    await this.applying.add(() => this.rescan());
     return this.listing();
   }
 
@@ -91,7 +93,7 @@ export class ClaimsWatcher {
   /** Resolves once every change reported so far has been applied. */
   async settled(): Promise<void> {
     await this.watcher.settled();
-    await this.applying;
+    await this.applying.onIdle();
   }
 
   listing(): ClaimsListing {
@@ -100,14 +102,8 @@ export class ClaimsWatcher {
     return collectEntries(this.dir, this.dirState, entries, this.dirProblem ? [this.dirProblem] : []);
   }
 
-  private serially<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.applying.then(task);
-    this.applying = run.catch(() => undefined);
-    return run;
-  }
-
   private apply(change: DirChange): Promise<void> {
-    return this.serially(async () => {
+    return this.applying.add(async () => {
       let changed: boolean;
       try {
         changed = change.rescan ? await this.rescan() : await this.reread(change.names);

@@ -3,7 +3,6 @@
  * forwards here (`apply`), this keeps the files equal to them, and answers the UI's
  * "copy line" / "copy all" with the exports rendered in the format asked for.
  */
-import { PondError } from '../lib/errors';
 import {
   exportEntries,
   pondFilePaths,
@@ -15,8 +14,12 @@ import {
   type ExportFormat,
   type PondFilePaths,
 } from './exports';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { replaceFile } from '../lib/atomic-file';
 import type { ForwardSpec } from './mesh/types';
-import { normalizePondName } from '../lib/names';
+import { DAEMON_FILE_NAME, renderDaemonFile, type OwnerIdentity } from './owner';
+import { parsePondName } from '../lib/names';
 import type { PathEnv } from '../lib/paths';
 
 /** What the mesh reports (MeshManager's `onForwardsChanged`). */
@@ -49,6 +52,9 @@ export interface ExportsView {
 export interface ExportsServiceDeps {
   pathEnv: PathEnv;
   log(message: string): void;
+  /** This process as the owner of the forwards: recorded in each pond's daemon.json beside its files. */
+  owner?: OwnerIdentity;
+  now?: () => number;
   /** Called after a pond's exports changed (its files were rewritten or removed). */
   onChange?(pond: string): void;
 }
@@ -57,6 +63,7 @@ export class ExportsService {
   private readonly live = new Map<string, ForwardSpec[]>();
   private readonly writers = new Map<string, PondFilesWriter>();
   private readonly problems = new Map<string, string>();
+  private readonly connectedAt = new Map<string, Date>();
 
   constructor(private readonly deps: ExportsServiceDeps) {}
 
@@ -67,8 +74,13 @@ export class ExportsService {
     else this.live.delete(pond);
     try {
       const writer = this.writerFor(pond);
-      if (change.connected) await writer.update(change.forwards);
-      else await writer.clear();
+      if (change.connected) {
+        await writer.update(change.forwards);
+        await this.recordOwner(pond, change.forwards);
+      } else {
+        await writer.clear();
+        await this.recordOwner(pond, []);
+      }
       this.problems.delete(pond);
     } catch (error) {
       const message = `the env and hosts files of pond "${pond}" cannot be updated: ${(error as Error).message}`;
@@ -77,6 +89,24 @@ export class ExportsService {
     } finally {
       this.deps.onChange?.(pond);
     }
+  }
+
+  /** daemon.json names this process as the holder of the pond's forwards while any is up. */
+  private async recordOwner(pond: string, forwards: readonly ForwardSpec[]): Promise<void> {
+    const { owner } = this.deps;
+    if (!owner) return;
+    const file = path.join(this.paths(pond).dir, DAEMON_FILE_NAME);
+    if (forwards.length === 0) {
+      this.connectedAt.delete(pond);
+      await rm(file, { force: true });
+      return;
+    }
+    let since = this.connectedAt.get(pond);
+    if (!since) {
+      since = new Date(this.deps.now?.() ?? Date.now());
+      this.connectedAt.set(pond, since);
+    }
+    await replaceFile(file, renderDaemonFile(pond, since, forwards, owner), 0o600);
   }
 
   /** The pond's env and hosts file paths; throws crabbox's error when HOME is unset. */
@@ -91,8 +121,7 @@ export class ExportsService {
   }
 
   async get(rawPond: string, format: ExportFormat): Promise<ExportsView> {
-    const pond = normalizePondName(rawPond);
-    if (pond === '') throw new PondError('INVALID_INPUT', `pond ${JSON.stringify(rawPond)} must contain at least one letter or digit`);
+    const pond = parsePondName(rawPond);
     let envPath = '';
     let problem = this.problems.get(pond);
     try {

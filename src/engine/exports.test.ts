@@ -20,10 +20,10 @@ import {
   renderExportLine,
   renderExports,
   renderHostsFile,
-  writeFileAtomic,
   writePondFiles,
   type ExportFormat,
 } from './exports';
+import { replaceFile } from '../lib/atomic-file';
 import type { ForwardSpec } from './mesh/types';
 import type { PathEnv } from '../lib/paths';
 
@@ -177,6 +177,11 @@ describe('forward table JSON (spec §8.2)', () => {
     expect(json.split('\n')).toHaveLength(2);
     expect(JSON.parse(json).forwards[1].peer).toBe('a<b>&c');
   });
+
+  it('writes a lone surrogate as U+FFFD, as Go does', () => {
+    const json = forwardTableJSON(forwardTable(pondFilePaths(pe, 'alpha'), [{ ...web, leaseID: 'cbx_\ud800' }]));
+    expect(json).toContain('"leaseID":"cbx_\ufffd"');
+  });
 });
 
 describe('files on disk', () => {
@@ -205,7 +210,7 @@ describe('files on disk', () => {
     const paths = await writePondFiles(pe, 'alpha', [web]);
     const blocker = path.join(paths.dir, 'blocked');
     mkdirSync(path.join(blocker, 'inside'), { recursive: true });
-    await expect(writeFileAtomic(blocker, 'x')).rejects.toThrow();
+    await expect(replaceFile(blocker, 'x')).rejects.toThrow();
     expect(readdirSync(paths.dir).sort()).toEqual(['blocked', 'env', 'hosts']);
     expect(readFileSync(paths.envPath, 'utf8')).toBe(renderEnvFile([web]).body);
   });

@@ -7,13 +7,14 @@
  * rewritten atomically whenever that set changes and removed when the pond disconnects,
  * so `eval "$(cat ~/.crabbox/pond/<pond>/env)"` never hands out a dead port.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import PQueue from 'p-queue';
+import { replaceFile } from '../lib/atomic-file';
+import { goJSON } from '../lib/go-json';
 import type { ForwardSpec } from './mesh/types';
 import { envSafeName } from '../lib/names';
 import { pondStateDir, type PathEnv } from '../lib/paths';
-import { goJSONString } from '../lib/peers-render';
 
 export const HOSTS_FILE_NAME = 'hosts';
 export const ENV_FILE_NAME = 'env';
@@ -151,33 +152,8 @@ export function forwardTable(paths: PondFilePaths, forwards: readonly ForwardSpe
 
 /** Spec §8.2: Go's json.Encoder output — compact, struct field order, HTML-escaped, one newline. */
 export function forwardTableJSON(table: ForwardTable): string {
-  const forwards = table.forwards.map(
-    (f) => `{"peer":${goJSONString(f.peer)},"remotePort":${f.remotePort},"localPort":${f.localPort},"leaseID":${goJSONString(f.leaseID)}}`,
-  );
-  const exports = table.exports.map(goJSONString);
-  return `{"hostsPath":${goJSONString(table.hostsPath)},"envPath":${goJSONString(table.envPath)},"exports":[${exports.join(',')}],"forwards":[${forwards.join(',')}]}\n`;
-}
-
-/** Writes `body` to a temp file beside `file` (mode 0600, fsynced) and renames it over `file`. */
-export async function writeFileAtomic(file: string, body: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${randomBytes(6).toString('hex')}`);
-  const handle = await open(tmp, 'wx', 0o600);
-  try {
-    await handle.chmod(0o600);
-    await handle.writeFile(body, 'utf8');
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(tmp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  try {
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  const forwards = table.forwards.map((f) => ({ peer: f.peer, remotePort: f.remotePort, localPort: f.localPort, leaseID: f.leaseID }));
+  return `${goJSON({ hostsPath: table.hostsPath, envPath: table.envPath, exports: table.exports, forwards })}\n`;
 }
 
 /** Writes both files for `forwards` (dir 0700, files 0600); returns their paths. */
@@ -185,8 +161,8 @@ export async function writePondFiles(pe: PathEnv, pond: string, forwards: readon
   const paths = pondFilePaths(pe, pond);
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
   await chmod(paths.dir, 0o700);
-  await writeFileAtomic(paths.hostsPath, renderHostsFile(forwards));
-  await writeFileAtomic(paths.envPath, renderEnvFile(forwards).body);
+  await replaceFile(paths.hostsPath, renderHostsFile(forwards), 0o600);
+  await replaceFile(paths.envPath, renderEnvFile(forwards).body, 0o600);
   return paths;
 }
 
@@ -216,7 +192,7 @@ export async function readPondEnv(pe: PathEnv, pond: string): Promise<{ path: st
  */
 export class PondFilesWriter {
   private last: string | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new PQueue({ concurrency: 1 });
 
   constructor(
     private readonly pe: PathEnv,
@@ -226,7 +202,7 @@ export class PondFilesWriter {
   /** Resolves to what happened; rejects with the filesystem error (the previous files stay). */
   update(forwards: readonly ForwardSpec[]): Promise<'written' | 'unchanged' | 'removed'> {
     const snapshot = [...forwards];
-    return this.enqueue(async () => {
+    return this.queue.add(async () => {
       if (snapshot.length === 0) {
         if (this.last === '') return 'unchanged';
         await removePondFiles(this.pe, this.pond);
@@ -243,16 +219,10 @@ export class PondFilesWriter {
 
   /** Removes the files (pond disconnected). */
   clear(): Promise<void> {
-    return this.enqueue(async () => {
+    return this.queue.add(async () => {
       await removePondFiles(this.pe, this.pond);
       this.last = '';
     });
-  }
-
-  private enqueue<T>(step: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(step, step);
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 }
 

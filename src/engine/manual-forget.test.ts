@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../lib/testing/temp-dir';
 import { openConfBackend, SettingsStore, type ManualMember } from './settings-store';
 import { forgetManualMember } from './manual-forget';
 
@@ -9,20 +8,9 @@ function member(id: string, pond: string): ManualMember {
   return { id, pond, slug: `box-${id}`, host: '10.0.0.9', port: 22, user: 'dev', ports: [8080], addedAt: '2026-06-10T12:00:00Z' };
 }
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-static-'));
-  dirs.push(dir);
-  return dir;
-}
-
 describe('forgetManualMember', () => {
   it('removes only that host from the settings file and keeps every other setting', () => {
-    const dir = tempDir();
+    const dir = tempDir('pond-static-');
     const settings = new SettingsStore(openConfBackend(dir));
     settings.set('manualMembers', [member('m1', 'alpha'), member('m2', 'alpha'), member('m3', 'beta')]);
     settings.set('crabboxPath', '/usr/local/bin/crabbox');
@@ -35,8 +23,7 @@ describe('forgetManualMember', () => {
   });
 
   it('reports a host that is already gone without changing anything', () => {
-    const dir = tempDir();
-    const settings = new SettingsStore(openConfBackend(dir));
+    const settings = new SettingsStore(openConfBackend(tempDir('pond-static-')));
     settings.set('manualMembers', [member('m1', 'alpha')]);
     const before = fs.readFileSync(settings.path, 'utf8');
     expect(forgetManualMember(settings, 'nope')).toEqual({ kind: 'gone' });

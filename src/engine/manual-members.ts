@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PondError } from '../lib/errors';
 import { requestedExposedPorts } from './exposed-ports';
-import { normalizePondName, normalizeSlug, requestedPondName, requestedSlug } from '../lib/names';
+import { normalizePondName, normalizeSlug, requestedSlug, requiredPondFlag } from '../lib/names';
 import type { ManualMember, Settings } from './settings-store';
 
 export const DEFAULT_SSH_PORT = 22;
@@ -114,9 +114,8 @@ type Validated = Omit<ManualMember, 'id' | 'addedAt'>;
 /** Checks every field and reports every bad one, each message naming its field. */
 export function validateManualMember(input: ManualMemberInput, deps: ManualDeps = {}): { ok: true; value: Validated } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const pond = requestedPondName(input.pond ?? '');
+  const pond = requiredPondFlag(input.pond ?? '');
   if (!pond.ok) errors.push({ field: 'pond', message: pond.error });
-  else if (pond.name === '') errors.push({ field: 'pond', message: '--pond is required' });
   const slug = requestedSlug(input.slug ?? '');
   if (!slug.ok) errors.push({ field: 'slug', message: slug.error });
   else if (slug.name === '') errors.push({ field: 'slug', message: '--slug is required: the member name shown in the pond, e.g. web' });

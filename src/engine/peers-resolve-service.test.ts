@@ -11,6 +11,7 @@ import { claimsDir, type PathEnv } from '../lib/paths';
 import { listClaims } from './claims';
 import { BridgeService, browserUrl } from './peers-resolve-service';
 import { openConfBackend, SettingsStore } from './settings-store';
+import { until } from './mesh/testing/wait';
 
 const ISLO_KEY = 'isk_service_key_abcdefabcdef';
 const xor: Cipher = {
@@ -116,7 +117,8 @@ describe('BridgeService.members', () => {
     islo.fail('/shares', { kind: 'hang' });
     const controller = new AbortController();
     const pending = service.members('demo', controller.signal);
-    setTimeout(() => controller.abort(), 50);
+    await until(() => islo.count((r) => r.path.includes('/shares')) > 0, 'the request that hangs');
+    controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   });
 
@@ -124,7 +126,8 @@ describe('BridgeService.members', () => {
     const { service, islo } = await setup({ env: { ISLO_API_KEY: ISLO_KEY } });
     islo.fail('/shares', { kind: 'hang' });
     const pending = service.members('demo', signal());
-    setTimeout(() => service.cancelAll(), 50);
+    await until(() => islo.count((r) => r.path.includes('/shares')) > 0, 'the request that hangs');
+    service.cancelAll();
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });

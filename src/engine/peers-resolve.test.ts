@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BridgeTarget, PeerRow } from '../contract/index';
 import type { BridgeLoader } from '../providers/bridge/registry';
-import { BridgeError, BridgeNotImplementedError, TailnetValidationUnavailableError, type BridgeAdapter, type TailnetMetadata } from '../providers/bridge/types';
+import { BridgeError, BridgeNotImplementedError, type BridgeAdapter, type TailnetMetadata } from '../providers/bridge/types';
 import { claimSchema, type Claim } from './claim';
 import { resolvePondPeers } from './peers-resolve';
 
@@ -194,14 +194,6 @@ describe('resolvePondPeers: single provider', () => {
     const [row] = await resolvePondPeers([c], loader({ islo: fake }), opts({ provider: 'islo' }));
     expect(row).toMatchObject({ transport: 'url', endpoint: 'https://abc.share.islo.dev', note: 'tailnet validation failed: daemon unavailable', labels: { keep: 'me' } });
     expect(c.labels?.tailscale_ipv4).toBe('100.64.7.7');
-  });
-
-  it('keeps the claim as recorded when validation is unavailable', async () => {
-    const fake = new FakeAdapter('islo', { error: new TailnetValidationUnavailableError('no key') });
-    const c = claim({ leaseID: 'isb_w', slug: 'w', provider: 'islo', pond: 'demo', tailscaleIPv4: '100.64.7.7', labels: { tailscale_ipv4: '100.64.7.7' } });
-    const [row] = await resolvePondPeers([c], loader({ islo: fake }), opts());
-    expect(row?.labels).toEqual({ tailscale_ipv4: '100.64.7.7' });
-    expect(row?.note).toBe('tailnet validation failed: tailnet peer validation unavailable: no key');
   });
 
   it('fails when the only tailnet member is stale and its listing fails too (63)', async () => {

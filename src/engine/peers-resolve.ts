@@ -4,6 +4,7 @@
  * provider has one, members degrade in place when their lookup fails, and one provider
  * failing never hides another provider's members.
  */
+import PQueue from 'p-queue';
 import type { PeerRow } from '../contract/index';
 import { canonicalProvider, capabilities } from '../providers/catalogue';
 import type { BridgeLoader } from '../providers/bridge/registry';
@@ -12,7 +13,6 @@ import {
   errorMessage,
   isAbort,
   isNotImplemented,
-  isValidationUnavailable,
   wrapError,
   type BridgeAdapter,
   type TailnetMetadata,
@@ -116,7 +116,8 @@ async function resolveClaim(claim: Claim, lazy: LazyAdapter, opts: Required<Pick
       meta = await adapter.validateTailnetPeer(claim.leaseID, signal);
     } catch (error) {
       rethrowIfCancelled(error, signal);
-      row = basePeerRow(isValidationUnavailable(error) ? claim : clearTailscale(claim));
+      // crabbox keeps the claim's tailnet fields when validation is unavailable; no adapter here reports that case.
+      row = basePeerRow(clearTailscale(claim));
       row.note = `tailnet validation failed: ${errorMessage(error)}`;
     }
     if (meta) {
@@ -187,19 +188,6 @@ function hasResolvedMember(rows: readonly PeerRow[]): boolean {
   );
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 export interface GroupResult {
   rows: PeerRow[];
   error?: BridgeError;
@@ -220,7 +208,7 @@ export async function resolveProviderGroup(provider: string, claims: readonly Cl
         outcomes.push(outcome);
       }
     } else {
-      outcomes = await mapLimited(claims, LIST_CONCURRENCY, (claim) => resolveClaim(claim, lazy, settings));
+      outcomes = await new PQueue({ concurrency: LIST_CONCURRENCY }).addAll(claims.map((claim) => () => resolveClaim(claim, lazy, settings)));
     }
     const rows: PeerRow[] = [];
     let deferred: BridgeError | undefined;

@@ -8,6 +8,7 @@ import { ManualMembers } from './manual-members';
 import type { PondsSnapshot } from './ponds';
 import { loadPonds, PondDirectory, type ManualSource } from './ponds-directory';
 import { openConfBackend, SettingsStore } from './settings-store';
+import { until } from './mesh/testing/wait';
 
 let root: string;
 let directory: PondDirectory | undefined;
@@ -21,14 +22,6 @@ afterEach(() => {
   directory = undefined;
   fs.rmSync(root, { recursive: true, force: true });
 });
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > 10_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function settingsSource(dir: string): ManualSource & { members: ManualMembers } {
   const members = new ManualMembers(new SettingsStore(openConfBackend(dir)));
@@ -56,15 +49,15 @@ describe('PondDirectory', () => {
     expect(directory.claims().map((c) => c.leaseID)).toEqual(['cbx_1']);
 
     writeClaimAtomic(claims, { leaseID: 'cbx_2', slug: 'api', pond: 'alpha', provider: 'islo' });
-    await waitFor(() => memberNames(directory!.snapshot(), 'alpha').includes('crabbox:api'), 'the new claim');
+    await until(() => memberNames(directory!.snapshot(), 'alpha').includes('crabbox:api'), 'the new claim');
 
     // Another process (the CLI) edits the settings file.
     const cli = settingsSource(settingsDir);
     cli.members.add({ pond: 'beta', slug: 'cache', host: '10.0.0.9', user: 'ops' });
-    await waitFor(() => memberNames(directory!.snapshot(), 'beta').includes('manual:cache'), 'the host added from the CLI');
+    await until(() => memberNames(directory!.snapshot(), 'beta').includes('manual:cache'), 'the host added from the CLI');
 
     fs.rmSync(path.join(claims, 'cbx_1.json'));
-    await waitFor(() => !memberNames(directory!.snapshot(), 'alpha').includes('crabbox:web'), 'the removed claim');
+    await until(() => !memberNames(directory!.snapshot(), 'alpha').includes('crabbox:web'), 'the removed claim');
 
     const revisions = seen.map((s) => s.revision);
     expect(revisions).toEqual([...revisions].sort((a, b) => a - b));

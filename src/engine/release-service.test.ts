@@ -6,6 +6,7 @@ import type { ReleaseProgress } from './release';
 import { diskListing } from './testing/disk-listing';
 import { releaseDeps, ReleaseService } from './release-service';
 import { openConfBackend, SettingsStore } from './settings-store';
+import { tempDir } from '../lib/testing/temp-dir';
 
 function service(fake: FakeCrabbox): ReleaseService {
   const settings = new SettingsStore(openConfBackend(path.join(fake.root, 'settings')));
@@ -22,7 +23,7 @@ function service(fake: FakeCrabbox): ReleaseService {
 
 describe('releaseDeps', () => {
   it('reads one claim by lease ID: the claim, null once it is gone, an error for a broken file', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     const deps = releaseDeps({
       pathEnv: { platform: 'linux', env: fake.env, home: fake.env.HOME as string },
       listing: diskListing({ platform: 'linux', env: fake.env, home: fake.env.HOME as string }),
@@ -39,14 +40,14 @@ describe('releaseDeps', () => {
   });
 
   it('refuses to plan when the claims directory cannot be read', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fs.rmSync(fake.claimsDir, { recursive: true });
     fs.writeFileSync(fake.claimsDir, 'a file where the directory should be');
     await expect(service(fake).plan('p')).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('cannot be read') });
   });
 
   it('treats a missing claims directory as a pond with no crabbox members', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fs.rmSync(fake.claimsDir, { recursive: true });
     expect(await service(fake).plan('p')).toMatchObject({ members: [], disabledReason: 'pond "p" has no active leases' });
   });
@@ -54,7 +55,7 @@ describe('releaseDeps', () => {
 
 describe('ReleaseService', () => {
   it('runs one release per pond at a time and cancels it by name', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     for (const id of ['cbx_a', 'cbx_b', 'cbx_c', 'cbx_d', 'cbx_e', 'cbx_f']) {
       fake.writeClaim({ leaseID: id, provider: 'hetzner', pond: 'Alpha' });
     }
@@ -84,7 +85,7 @@ describe('ReleaseService', () => {
   });
 
   it('cancels when the caller aborts its signal (Ctrl-C in the CLI)', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     for (const id of ['cbx_a', 'cbx_b']) fake.writeClaim({ leaseID: id, provider: 'hetzner', pond: 'p' });
     const controller = new AbortController();
     controller.abort();

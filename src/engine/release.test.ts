@@ -6,6 +6,7 @@ import { planRelease, releasePond, type ReleaseDeps, type ReleaseProgress } from
 import { diskListing } from './testing/disk-listing';
 import { releaseDeps } from './release-service';
 import { openConfBackend, SettingsStore, type ManualMember } from './settings-store';
+import { tempDir } from '../lib/testing/temp-dir';
 
 interface Setup {
   fake: FakeCrabbox;
@@ -18,7 +19,7 @@ interface Setup {
 }
 
 function setup(options: { version?: string; stopTimeoutMs?: number; withCrabbox?: boolean } = {}): Setup {
-  const fake = installFakeCrabbox({ version: options.version });
+  const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-'), version: options.version });
   const env = { ...fake.env };
   if (options.withCrabbox === false) env.PATH = path.join(fake.root, 'no-crabbox-here');
   const settings = new SettingsStore(openConfBackend(path.join(fake.root, 'settings')));
@@ -79,10 +80,11 @@ describe('planRelease', () => {
     expect(s.fake.calls()).toEqual([]);
   });
 
-  it("uses crabbox's messages for names and for a pond with no members", async () => {
+  it("uses the one message for a name that names no pond, and crabbox's for a pond with no members", async () => {
     const s = setup();
-    await expect(planRelease(s.deps, '!!!')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: '--pond must contain at least one letter or digit' });
-    await expect(planRelease(s.deps, '   ')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(planRelease(s.deps, '!!!')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'pond name "!!!" has no letter or digit, so it names no pond' });
+    await expect(planRelease(s.deps, '   ')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'pond name "   " has no letter or digit, so it names no pond' });
+    await expect(planRelease(s.deps, 'x'.repeat(42))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: '--pond must be 41 characters or fewer after normalization' });
     const plan = await planRelease(s.deps, 'Empty Pond');
     expect(plan.members).toEqual([]);
     expect(plan.disabledReason).toBe('pond "empty-pond" has no active leases');
@@ -324,11 +326,14 @@ describe('releasePond', () => {
     const s = setup();
     const ids = ['cbx_a', 'cbx_b', 'cbx_c', 'cbx_d', 'cbx_e', 'cbx_f'];
     for (const id of ids) s.fake.writeClaim({ leaseID: id, provider: 'hetzner', pond: 'p', slug: id.slice(4) });
-    s.fake.delay('cbx_b', 500);
+    s.fake.hold('cbx_b');
     const controller = new AbortController();
     const onProgress = (event: ReleaseProgress) => {
       s.onProgress(event);
-      if (event.phase === 'done' && event.key === 'crabbox:cbx_a') controller.abort();
+      if (event.phase === 'done' && event.key === 'crabbox:cbx_a') {
+        controller.abort();
+        s.fake.letGo('cbx_b');
+      }
     };
 
     const summary = await releasePond({ ...s.deps, concurrency: 2 }, 'p', { signal: controller.signal, onProgress });
@@ -355,13 +360,15 @@ describe('releasePond', () => {
     const ids = Array.from({ length: 10 }, (_, i) => `cbx_${String(i).padStart(2, '0')}`);
     for (const id of ids) {
       s.fake.writeClaim({ leaseID: id, provider: 'hetzner', pond: 'p' });
-      s.fake.delay(id, 300);
+      s.fake.hold(id);
     }
     let running = 0;
     let peak = 0;
     const onProgress = (event: ReleaseProgress) => {
       if (event.phase === 'running') peak = Math.max(peak, ++running);
       if (event.phase === 'done') running--;
+      // Every stop waits until as many as may run at once have started.
+      if (running === 4) for (const id of ids) s.fake.letGo(id);
     };
 
     const summary = await releasePond(s.deps, 'p', { onProgress });

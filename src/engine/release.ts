@@ -8,12 +8,13 @@
  * before its stop, so a claim that vanished, moved to another pond or changed provider
  * while the release was queued is reported instead of acted on blindly.
  */
+import PQueue from 'p-queue';
 import { canonicalProvider } from '../providers/catalogue';
 import type { CrabboxCli, CrabboxStatus } from '../providers/lifecycle/crabbox-cli';
 import { forgetManualMember } from './manual-forget';
 import type { Claim } from './claim';
 import { PondError } from '../lib/errors';
-import { normalizePondName, requestedPondName } from '../lib/names';
+import { normalizePondName, parsePondName, requestedPondName } from '../lib/names';
 import type { SettingsStore } from './settings-store';
 
 export const RELEASE_CONCURRENCY = 4;
@@ -99,12 +100,12 @@ export interface ReleaseOptions {
   onProgress?: (event: ReleaseProgress) => void;
 }
 
-/** The pond name as crabbox normalizes it, or a PondError with crabbox's message. */
+/** The pond name as crabbox normalizes it, or a PondError saying why it names no pond or is too long. */
 export function releasePondName(input: string): string {
-  const name = requestedPondName(input);
-  if (!name.ok) throw new PondError('INVALID_INPUT', name.error);
-  if (name.name === '') throw new PondError('INVALID_INPUT', 'pond name is blank; name the pond to release');
-  return name.name;
+  const pond = parsePondName(input);
+  const requested = requestedPondName(input);
+  if (!requested.ok) throw new PondError('INVALID_INPUT', requested.error);
+  return pond;
 }
 
 function crabboxMember(claim: Claim): ReleaseMember {
@@ -295,20 +296,16 @@ export async function releasePond(deps: ReleaseDeps, pondInput: string, options:
   }
 
   const releaser = new Releaser(deps, pond, plan.crabbox.state === 'ready' ? plan.crabbox.path : '');
-  const results = new Array<MemberResult | undefined>(members.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < members.length && !options.signal?.aborted) {
-      const i = next++;
-      const member = members[i] as ReleaseMember;
+  const stops = new PQueue({ concurrency: Math.max(1, deps.concurrency ?? RELEASE_CONCURRENCY) });
+  const results = await stops.addAll(
+    members.map((member) => async (): Promise<MemberResult | undefined> => {
+      if (options.signal?.aborted) return undefined;
       emit({ pond, key: member.key, phase: 'running' });
       const result: MemberResult = { ...member, outcome: await releaser.release(member) };
-      results[i] = result;
       emit({ pond, key: member.key, phase: 'done', result });
-    }
-  };
-  const concurrency = Math.max(1, deps.concurrency ?? RELEASE_CONCURRENCY);
-  await Promise.all(Array.from({ length: Math.min(concurrency, members.length) }, worker));
+      return result;
+    }),
+  );
 
   const finished = members.map((member, i): MemberResult => {
     const done = results[i];

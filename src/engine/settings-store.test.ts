@@ -1,19 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir as newTempDir } from '../lib/testing/temp-dir';
 import { lazyConfBackend, openConfBackend, SettingsStore } from './settings-store';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-settings-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = () => newTempDir('pond-settings-');
 
 describe('SettingsStore', () => {
   it('starts from defaults and persists to <dir>/config.json', () => {

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -8,6 +7,7 @@ import type { WsMessage } from '../contract/index';
 import { createHandlers } from '../api/handlers';
 import { createEngine } from '../api/engine';
 import { openConfBackend } from '../engine/settings-store';
+import { tempDir } from '../lib/testing/temp-dir';
 import { startHost, type RunningHost } from './server';
 
 let host: RunningHost;
@@ -15,7 +15,7 @@ let root: string;
 let engine: ReturnType<typeof createEngine>;
 
 beforeEach(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-host-'));
+  root = tempDir('pond-host-');
   const rendererDir = path.join(root, 'renderer');
   fs.mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Pond</title>');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envSafeName, normalizePondName, normalizeSlug, requestedPondName, requestedSlug, shortLeaseID, truthy } from './names';
+import { envSafeName, normalizePondName, normalizeSlug, parsePondName, requestedPondName, requestedSlug, requiredPondFlag, shortLeaseID, truthy } from './names';
 
 describe('normalizePondName (spec §2.1)', () => {
   it.each([
@@ -64,6 +64,27 @@ describe('requestedPondName / requestedSlug (crabbox messages)', () => {
     expect(requestedPondName('a'.repeat(41))).toEqual({ ok: true, name: 'a'.repeat(41) });
     // Length counts after normalization: punctuation runs collapse.
     expect(requestedPondName(`${'a'.repeat(20)}!!!!!!${'b'.repeat(20)}`)).toEqual({ ok: true, name: `${'a'.repeat(20)}-${'b'.repeat(20)}` });
+  });
+});
+
+describe('requiredPondFlag (crabbox messages) and parsePondName (the app and the API)', () => {
+  it('requires --pond, then validates it as crabbox does', () => {
+    expect(requiredPondFlag(' \t')).toEqual({ ok: false, error: '--pond is required' });
+    expect(requiredPondFlag('!!')).toEqual({ ok: false, error: '--pond must contain at least one letter or digit' });
+    expect(requiredPondFlag(' Alpha Pond ')).toEqual({ ok: true, name: 'alpha-pond' });
+  });
+
+  it('normalizes, and says the same thing for a blank name and one without a letter or digit', () => {
+    expect(parsePondName(' Alpha Pond ')).toBe('alpha-pond');
+    const failure = (input: string) => {
+      try {
+        return parsePondName(input);
+      } catch (error) {
+        return error;
+      }
+    };
+    expect(failure('')).toMatchObject({ code: 'INVALID_INPUT', message: 'pond name "" has no letter or digit, so it names no pond' });
+    expect(failure('!!')).toMatchObject({ code: 'INVALID_INPUT', message: 'pond name "!!" has no letter or digit, so it names no pond' });
   });
 });
 

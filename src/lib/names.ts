@@ -4,6 +4,7 @@
  * point with Go's simple case mapping, which differs from JavaScript's full mapping for
  * a handful of characters handled explicitly below.
  */
+import { PondError } from './errors';
 
 export const MAX_NAME_LENGTH = 41;
 
@@ -57,6 +58,22 @@ function requestedName(flag: '--pond' | '--slug', input: string): NameResult {
 /** Validates a user-typed pond name; blank is allowed and yields `''` ("no pond"). */
 export function requestedPondName(input: string): NameResult {
   return requestedName('--pond', input);
+}
+
+/** `--pond NAME` of a command that needs a pond, with crabbox's messages (blank: `--pond is required`). */
+export function requiredPondFlag(input: string): NameResult {
+  if (input.trim() === '') return { ok: false, error: '--pond is required' };
+  return requestedPondName(input);
+}
+
+/**
+ * A pond name from the app or the API, normalized as crabbox does. A name that names no
+ * pond (blank, or without a letter or digit) gets the one message every face shows for it.
+ */
+export function parsePondName(input: string): string {
+  const name = normalizeName(input);
+  if (name === '') throw new PondError('INVALID_INPUT', `pond name ${JSON.stringify(input)} has no letter or digit, so it names no pond`);
+  return name;
 }
 
 /** Validates a user-typed member slug; blank is allowed and yields `''` (auto). */

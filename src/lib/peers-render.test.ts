@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerRow } from '../contract/index';
-import { goJSONString, peerJSON, renderPeersJSON, renderPeersText } from './peers-render';
+import { goJSON } from './go-json';
+import { peerJSON, renderPeersJSON, renderPeersText } from './peers-render';
 import { ZERO_TIME } from './go-time';
 
 const row = (fields: Partial<PeerRow>): PeerRow => ({ slug: 'web', leaseID: 'cbx_1', provider: 'aws', pond: 'alpha', transport: 'none', endpoint: '', ...fields });
 
-describe('goJSONString (Go json.Encoder string escaping)', () => {
+describe('goJSON of a string (Go json.Encoder string escaping)', () => {
   it.each([
     ['plain', '"plain"'],
     ['<b>&</b>', '"\\u003cb\\u003e\\u0026\\u003c/b\\u003e"'],
@@ -18,7 +19,7 @@ describe('goJSONString (Go json.Encoder string escaping)', () => {
     ['lone\ud800', '"lone\ufffd"'],
     ['\udc00x', '"\ufffdx"'],
   ])('%j → %s', (input, want) => {
-    expect(goJSONString(input)).toBe(want);
+    expect(goJSON(input)).toBe(want);
   });
 });
 
@@ -59,6 +60,14 @@ describe('renderPeersJSON', () => {
     expect(out.endsWith('}\n')).toBe(true);
     expect(out.split('\n')).toHaveLength(2);
     expect(JSON.parse(out).members).toHaveLength(2);
+  });
+
+  it('writes a lone surrogate as U+FFFD, as Go does, in values and label keys', () => {
+    const out = renderPeersJSON([row({ note: 'half \ud83d', labels: { ['k\udc00']: 'v\ud800', ok: '😀' } })]);
+    expect(out).toBe(
+      '{"members":[{"slug":"web","leaseID":"cbx_1","provider":"aws","pond":"alpha","transport":"none","endpoint":"",' +
+        '"labels":{"k\ufffd":"v\ufffd","ok":"😀"},"note":"half \ufffd"}]}\n',
+    );
   });
 });
 

@@ -4,61 +4,14 @@
  * output — compact, fields in struct order, map keys sorted, HTML characters escaped,
  * one trailing newline.
  */
-import type { BridgeTarget, PeerRow } from '../contract/index';
+import type { PeerRow } from '../contract/index';
+import { goJSON, peerRowForJSON } from './go-json';
 import { goQuote } from './go-quote';
-import { byteCompare } from './byte-order';
-import { ZERO_TIME } from './go-time';
 import { expiryText } from './go-time';
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * A JSON string as Go's encoder writes it. JSON.stringify already matches Go for quotes,
- * backslashes and control characters (`\b \f \n \r \t`, else `\u00xx`); Go additionally
- * escapes `<`, `>`, `&`, U+2028 and U+2029, and a lone surrogate can only have come from
- * a `\ud800`-style escape, which Go's decoder turned into U+FFFD.
- */
-export function goJSONString(text: string): string {
-  return JSON.stringify(text.replace(LONE_SURROGATE, '\uFFFD'))
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-}
-
-function field(name: string, json: string): string {
-  return `"${name}":${json}`;
-}
-
-function targetJSON(target: BridgeTarget): string {
-  const parts = [field('port', String(target.port)), field('url', goJSONString(target.url))];
-  if (target.shareID) parts.push(field('shareID', goJSONString(target.shareID)));
-  parts.push(field('expiresAt', goJSONString(target.expiresAt || ZERO_TIME)));
-  return `{${parts.join(',')}}`;
-}
 
 /** One BridgePeer object, fields in crabbox's struct order, `omitempty` as crabbox declares it. */
 export function peerJSON(row: PeerRow): string {
-  const parts = [
-    field('slug', goJSONString(row.slug)),
-    field('leaseID', goJSONString(row.leaseID)),
-    field('provider', goJSONString(row.provider)),
-    field('pond', goJSONString(row.pond)),
-    field('transport', goJSONString(row.transport)),
-  ];
-  if (row.transports && row.transports.length > 0) {
-    parts.push(field('transports', `[${row.transports.map(goJSONString).join(',')}]`));
-  }
-  parts.push(field('endpoint', goJSONString(row.endpoint)));
-  const labels = Object.entries(row.labels ?? {}).sort(([a], [b]) => byteCompare(a, b));
-  if (labels.length > 0) {
-    parts.push(field('labels', `{${labels.map(([k, v]) => `${goJSONString(k)}:${goJSONString(v)}`).join(',')}}`));
-  }
-  if (row.note) parts.push(field('note', goJSONString(row.note)));
-  if (row.targets && row.targets.length > 0) parts.push(field('targets', `[${row.targets.map(targetJSON).join(',')}]`));
-  if (row.bridgeState) parts.push(field('bridgeState', goJSONString(row.bridgeState)));
-  return `{${parts.join(',')}}`;
+  return goJSON(peerRowForJSON(row));
 }
 
 /** `{"members":[…]}` plus newline; `[]`, never `null`, when there are no rows. */

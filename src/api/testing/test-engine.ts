@@ -20,6 +20,7 @@ export interface TestEngineOptions {
   secrets?: EngineDeps['secrets'];
   openExternal?: EngineDeps['openExternal'];
   transport?: 'ipc' | 'websocket';
+  owner?: EngineDeps['owner'];
 }
 
 export interface TestEngine {
@@ -51,6 +52,7 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
     settings: openConfBackend(userDataDir),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
     log: (message) => void logs.push(message),
   });
   const events: TestEngine['events'] = [];

@@ -1,22 +1,25 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeClaimAtomic, type ClaimFields } from '../../engine/testing/claims-fixtures';
 import { parseEnvFile, pondFilePaths } from '../../engine/exports';
 import { forwardPortKey } from '../../engine/mesh/port-allocator';
 import { findFreePortRange } from '../../engine/mesh/testing/ports';
-import { startNamedEcho, type TestService } from '../../engine/mesh/testing/services';
+import { greeting, startNamedEcho, type TestService } from '../../engine/mesh/testing/services';
 import { generateKey } from '../../engine/mesh/testing/keys';
 import { startSshd, type Sshd } from '../../engine/mesh/testing/sshd';
 import { appDataDir, claimsDir, leaseKeyDir } from '../../lib/paths';
 import { openConfBackend, SettingsStore } from '../../engine/settings-store';
 import { run } from '../main';
 import type { CliCommand } from '../types';
-import { scopedTestIO, testIO, type TestIO } from '../testing/test-io';
+import { testIO, type TestIO } from '../testing/test-io';
 import { connectCommand } from './connect';
+import { until } from '../../engine/mesh/testing/wait';
 
-const newIO = (env: Record<string, string | undefined> = {}): TestIO => scopedTestIO({ env });
+const newIO = (env: Record<string, string | undefined> = {}, portRange?: { min: number; max: number }): TestIO =>
+  testIO({ env, ...(portRange ? { ownerMesh: { portRange, tuning: { backoffBaseMs: 50, backoffMaxMs: 200 } } } : {}) });
 
 function claim(io: TestIO, fields: Partial<ClaimFields> & { leaseID: string }): void {
   writeClaimAtomic(claimsDir(io.pathEnv), {
@@ -35,33 +38,6 @@ async function runWith(command: CliCommand, args: string[], io: TestIO): Promise
   return command.run(args, io);
 }
 
-function greeting(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.includes('\n')) {
-        socket.write('ping\n');
-        if (text.includes('ping\n')) {
-          socket.destroy();
-          resolve(text.split('\n')[0] ?? '');
-        }
-      }
-    });
-    socket.on('error', reject);
-    socket.on('close', () => reject(new Error(`connection to ${port} closed after ${JSON.stringify(text)}`)));
-  });
-}
-
-async function waitFor(check: () => boolean, what: () => string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('pond connect: arguments and empty ponds', () => {
   it('needs a name, validated like crabbox', async () => {
@@ -145,7 +121,7 @@ describe('pond connect in the foreground against a real sshd', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = path.join(testIO().root, 'sshd');
+    dir = mkdtempSync(path.join(os.tmpdir(), 'pond-connect-sshd-'));
     sshd = await startSshd({ dir });
     web = await startNamedEcho('web');
     worker = await startNamedEcho('worker');
@@ -155,12 +131,12 @@ describe('pond connect in the foreground against a real sshd', () => {
     await sshd?.stop();
     await web?.stop();
     await worker?.stop();
-    rmSync(path.dirname(dir), { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('holds every forward, keeps the env file true, and removes it on Ctrl-C', async () => {
     const range = await findFreePortRange(10);
-    const io = newIO({ CRABBOX_SSH_USER: sshd.user });
+    const io = newIO({ CRABBOX_SSH_USER: sshd.user }, range);
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', provider: 'hetzner', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     claim(io, { leaseID: 'cbx_00000000000b', slug: 'worker', provider: 'aws', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(worker.port) } });
     claim(io, { leaseID: 'isb_x', slug: 'agent', provider: 'islo' });
@@ -171,7 +147,7 @@ describe('pond connect in the foreground against a real sshd', () => {
     }
 
     const exit = runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io);
-    await waitFor(() => io.stdout().includes('wrote ') || io.stderr().includes('failed'), () => `ready; stderr so far:\n${io.stderr()}`);
+    await until(() => io.stdout().includes('wrote ') || io.stderr().includes('failed'), () => `ready; stderr so far:\n${io.stderr()}`, 20_000);
     const paths = pondFilePaths(io.pathEnv, 'alpha');
     expect(io.stdout()).toBe(
       'pond "alpha" SSH-mesh ready (2 forwards)\n' +
@@ -200,20 +176,23 @@ describe('pond connect in the foreground against a real sshd', () => {
 
   it('rewrites the env file as forwards go down and come back on the same ports', async () => {
     const range = await findFreePortRange(10);
-    const io = newIO({ CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: sshd.clientKeyPath });
+    const io = newIO({ CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: sshd.clientKeyPath }, range);
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     const paths = pondFilePaths(io.pathEnv, 'alpha');
     const command = connectCommand({ mesh: { portRange: range, tuning: { backoffBaseMs: 50, backoffMaxMs: 200 } } });
     const exit = runWith(command, ['alpha'], io);
-    await waitFor(() => io.stdout().includes('wrote '), () => `ready; stderr so far:\n${io.stderr()}`);
+    await until(() => io.stdout().includes('wrote '), () => `ready; stderr so far:\n${io.stderr()}`, 20_000);
     const before = readFileSync(paths.envPath, 'utf8');
 
     await sshd.stop();
-    await waitFor(() => !existsSync(paths.envPath), () => `env removed; stderr:\n${io.stderr()}`);
+    // The files go first, then the line saying so.
+    await until(() => io.stderr().includes('no forwards are up'), () => `env removed; stderr:\n${io.stderr()}`, 20_000);
+    expect(existsSync(paths.envPath)).toBe(false);
     expect(io.stderr()).toContain(`pond "alpha": no forwards are up; removed ${paths.envPath} and ${paths.hostsPath}\n`);
 
     await sshd.restart();
-    await waitFor(() => existsSync(paths.envPath), () => `env back; stderr:\n${io.stderr()}`);
+    await until(() => io.stderr().includes('1 forward up; rewrote'), () => `env back; stderr:\n${io.stderr()}`, 20_000);
+    expect(existsSync(paths.envPath)).toBe(true);
     expect(readFileSync(paths.envPath, 'utf8')).toBe(before);
     expect(io.stderr()).toContain(`pond "alpha": 1 forward up; rewrote ${paths.envPath}\nexport CRABBOX_POND_WEB_${web.port}=127.0.0.1:${range.min}\n`);
     expect(await greeting(range.min)).toBe('web');
@@ -228,10 +207,10 @@ describe('pond connect in the foreground against a real sshd', () => {
     const keyDir = path.join(dir, 'enc');
     mkdirSync(keyDir, { recursive: true });
     sshd.authorize(generateKey(keyDir, 'id_enc', { passphrase: 'open sesame' }));
-    const io = scopedTestIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'] });
+    const io = testIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'], ownerMesh: { portRange: range } });
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     const exit = runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io);
-    await waitFor(() => io.stdout().includes('wrote ') || /failed/.test(io.stderr()), () => `ready; stderr so far:\n${io.stderr()}`);
+    await until(() => io.stdout().includes('wrote ') || /failed/.test(io.stderr()), () => `ready; stderr so far:\n${io.stderr()}`, 20_000);
     expect(io.stdout()).toContain('SSH-mesh ready (1 forward)');
     expect(io.stderr().split(`passphrase for ${path.join(keyDir, 'id_enc')} (web): `)).toHaveLength(3);
     io.interrupt();
@@ -240,7 +219,7 @@ describe('pond connect in the foreground against a real sshd', () => {
 
   it('gives up with exit 1 when no member can connect, leaving no files', async () => {
     const range = await findFreePortRange(5);
-    const io = newIO();
+    const io = newIO({}, range);
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', labels: { crabbox_exposed_ports: '80' } });
     expect(await runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io)).toBe(1);
     expect(io.stdout()).toBe('');

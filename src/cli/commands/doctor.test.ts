@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeClaimAtomic } from '../../engine/testing/claims-fixtures';
@@ -11,14 +13,16 @@ const TAG = 'tag:cbx-pond-alice-alpha';
 let sshd: Sshd;
 let deadPort = 0;
 const POLICY = '// team\n{\n  "grants": [],\n}\n';
-const scratch = testIO();
+let sshdDir: string;
 
 beforeAll(async () => {
-  sshd = await startSshd({ dir: path.join(scratch.root, 'sshd') });
+  sshdDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-doctor-sshd-'));
+  sshd = await startSshd({ dir: sshdDir });
   deadPort = await closedPort();
 });
 afterAll(async () => {
-  await sshd.stop();
+  await sshd?.stop();
+  fs.rmSync(sshdDir, { recursive: true, force: true });
 });
 
 /** Runs `body` against a fresh policy server holding POLICY. */

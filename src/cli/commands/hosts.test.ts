@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appDataDir } from '../../lib/paths';
 import { run } from '../main';
-import { scopedTestIO, type TestIO } from '../testing/test-io';
+import { testIO, type TestIO } from '../testing/test-io';
 
-const newIO = (): TestIO => scopedTestIO();
+const newIO = (): TestIO => testIO();
 
 async function cli(io: TestIO, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const [o, e] = [io.stdout().length, io.stderr().length];

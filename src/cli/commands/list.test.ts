@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appDataDir, claimsDir } from '../../lib/paths';
 import { run } from '../main';
-import { scopedTestIO, writeClaims, type TestIO } from '../testing/test-io';
+import { testIO, writeClaims, type TestIO } from '../testing/test-io';
 
-const newIO = (env: Record<string, string | undefined> = {}): TestIO => scopedTestIO({ env });
+const newIO = (env: Record<string, string | undefined> = {}): TestIO => testIO({ env });
 
 const CLAIMS = [
   { leaseID: 'cbx_1', slug: 'web', provider: 'hetzner', pond: 'alpha', tailscaleIPv4: '100.64.0.1' },

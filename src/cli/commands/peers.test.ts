@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claimText } from '../../engine/testing/claims-fixtures';
 import { run } from '../main';
-import { scopedTestIO, writeClaims, type TestIO } from '../testing/test-io';
+import { testIO, writeClaims, type TestIO } from '../testing/test-io';
 
-const newIO = (): TestIO => scopedTestIO();
+const newIO = (): TestIO => testIO();
 
 /** Members whose rows need no provider API call, so crabbox prints exactly these. */
 const FIXTURE = [

@@ -5,7 +5,7 @@
  */
 import { goQuote } from '../../lib/go-quote';
 import { nsToSeconds, parseGoDuration } from '../../lib/go-time';
-import { requestedPondName } from '../../lib/names';
+import { requiredPondFlag } from '../../lib/names';
 import { renderPeersJSON, renderPeersText } from '../../lib/peers-render';
 import { parseFlags, portFlag } from '../args';
 import { reportProblems, requireClaimsDir, withEngine } from '../engine';
@@ -28,8 +28,7 @@ function shareTtlFlag(raw: string | undefined): number | undefined {
 }
 
 function requiredPond(raw: string | undefined): string {
-  if ((raw ?? '').trim() === '') throw new UsageError('--pond is required');
-  const pond = requestedPondName(raw ?? '');
+  const pond = requiredPondFlag(raw ?? '');
   if (!pond.ok) throw new UsageError(pond.error);
   return pond.name;
 }

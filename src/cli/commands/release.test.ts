@@ -4,6 +4,7 @@ import { openConfBackend, SettingsStore } from '../../engine/settings-store';
 import { installFakeCrabbox, type FakeCrabbox } from '../../engine/testing/fake-crabbox/index';
 import { run } from '../main';
 import { testIO, type TestIO, type TestIOOptions } from '../testing/test-io';
+import { tempDir } from '../../lib/testing/temp-dir';
 
 function io(fake: FakeCrabbox, options: TestIOOptions = {}): TestIO {
   return testIO({ ...options, root: fake.root, env: { ...fake.env, ...options.env } });
@@ -11,7 +12,7 @@ function io(fake: FakeCrabbox, options: TestIOOptions = {}): TestIO {
 
 describe('pond release', () => {
   it('lists the members, releases them with --yes, prints progress and a summary', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'alpha-pond', slug: 'web' });
     fake.writeClaim({ leaseID: 'cbx_b', provider: 'hostinger', pond: 'alpha-pond', slug: 'db' });
     fake.retain('cbx_b');
@@ -54,7 +55,7 @@ describe('pond release', () => {
   });
 
   it('refuses to ask without a terminal when --yes is missing, and stops nothing', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p' });
     const t = io(fake, { isTTY: false });
     expect(await run(['release', 'p'], t)).toBe(2);
@@ -66,7 +67,7 @@ describe('pond release', () => {
   });
 
   it('asks on a terminal and does nothing unless the answer is yes', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p' });
     const no = io(fake, { isTTY: true, answers: ['n'] });
     expect(await run(['release', 'p'], no)).toBe(1);
@@ -79,7 +80,7 @@ describe('pond release', () => {
   });
 
   it('exits 1 when a member fails, after releasing the others', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p', slug: 'web' });
     fake.writeClaim({ leaseID: 'cbx_b', provider: 'aws', pond: 'p', slug: 'db' });
     fake.fail('cbx_b', 'aws: terminate i-1: UnauthorizedOperation');
@@ -91,7 +92,7 @@ describe('pond release', () => {
   });
 
   it('prints the summary as JSON with --json', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'e2b', pond: 'p', slug: 'sbx' });
     const t = io(fake);
     expect(await run(['release', 'p', '--json', '--yes'], t)).toBe(0);
@@ -105,7 +106,7 @@ describe('pond release', () => {
   });
 
   it("says a pond without members has no active leases, as crabbox does", async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     const t = io(fake);
     expect(await run(['release', 'Ghost', '--yes'], t)).toBe(0);
     expect(t.stdout()).toBe('pond "ghost" has no active leases\n');
@@ -115,7 +116,7 @@ describe('pond release', () => {
   });
 
   it("rejects bad names with crabbox's messages (exit 2)", async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     const bad = io(fake);
     expect(await run(['release', '!!!'], bad)).toBe(2);
     expect(bad.stderr()).toContain('pond release: --pond must contain at least one letter or digit\n');
@@ -128,7 +129,7 @@ describe('pond release', () => {
   });
 
   it('explains what to install when crabbox is missing (exit 1, nothing touched)', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p' });
     const t = io(fake, { env: { PATH: '/nonexistent' } });
     expect(await run(['release', 'p', '--yes'], t)).toBe(1);
@@ -137,7 +138,7 @@ describe('pond release', () => {
   });
 
   it('on Ctrl-C starts no new stops and reports what was already released (exit 130)', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     for (const id of ['cbx_a', 'cbx_b', 'cbx_c']) fake.writeClaim({ leaseID: id, provider: 'hetzner', pond: 'p', slug: id.slice(4) });
     const t = io(fake);
     const write = t.err;

@@ -116,6 +116,11 @@ describe('matrixJSON', () => {
     );
   });
 
+  it('writes a lone surrogate as U+FFFD and keeps label keys in byte order', () => {
+    const r = row('web', 'none', { note: 'half \ud83d', labels: { '9': 'nine', '10': 'ten\udc00', b: 'bee' } });
+    expect(matrixJSON(buildMatrix('alpha', [r]))).toContain('"labels":{"10":"ten\ufffd","9":"nine","b":"bee"},"note":"half \ufffd"');
+  });
+
   it('keeps empty lists as [] and sorts breakdown keys', () => {
     expect(matrixJSON(buildMatrix('e', []))).toBe('{"pond":"e","members":[],"breakdown":{},"transports":[],"cells":[]}');
     const parsed = JSON.parse(matrixJSON(buildMatrix('e', [row('a', 'url'), row('b', 'none')]))) as { breakdown: object; cells: object[] };

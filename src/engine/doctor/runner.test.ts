@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Checker, CheckOutcome } from './checks/types';
 import { planChecks, runChecks, type CheckResult } from './runner';
+import { until } from '../mesh/testing/wait';
 import { member, testCheckDeps } from './testing/check-deps';
 
 function deferred<T>() {
@@ -39,10 +40,10 @@ describe('runChecks', () => {
     };
     const streamed: string[] = [];
     const all = runChecks({ pond: 'alpha', members, deps: testCheckDeps(), checkers: [checker], concurrency: 2, onResult: (r) => streamed.push(r.member) });
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => running === 2, 'two checks running');
     expect(running).toBe(2);
     gates.get('b')?.resolve();
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => streamed.length > 0, 'the first result');
     expect(streamed).toEqual(['b']);
     for (const g of gates.values()) g.resolve();
     const results = await all;

@@ -3,6 +3,7 @@
  * with its own deadline, each result handed to `onResult` the moment it is known. A slow
  * or hung check costs its own timeout and nothing else.
  */
+import PQueue from 'p-queue';
 import type { PeerRow } from '../../contract/index';
 import { CHECKERS } from './checks/index';
 import type { CheckDeps, CheckOutcome, Checker, DoctorMember } from './checks/types';
@@ -58,29 +59,25 @@ export function planChecks(pond: string, members: readonly DoctorMember[], deps:
 }
 
 async function runOne(task: Task, options: RunChecksOptions, timeoutMs: number): Promise<CheckOutcome> {
-  const controller = new AbortController();
-  let cancel: (outcome: CheckOutcome) => void = () => {};
-  const cancelled = new Promise<CheckOutcome>((resolve) => (cancel = resolve));
-  const onAbort = () => {
-    controller.abort();
-    cancel({ status: 'skip', summary: 'cancelled', fixes: [] });
-  };
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<CheckOutcome>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve({
-        status: 'fail',
-        summary: `${task.planned.title} for ${task.member.name} gave no answer within ${timeoutMs / 1000} s`,
-        fixes: ['Run the doctor again; if it keeps timing out, the member or the network path to it is hanging.'],
-        reason: 'timed out',
-      });
-    }, timeoutMs);
+  const finished = new AbortController();
+  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), finished.signal, ...(options.signal ? [options.signal] : [])]);
+  const stopped = new Promise<CheckOutcome>((resolve) => {
+    const onAbort = () =>
+      resolve(
+        options.signal?.aborted
+          ? { status: 'skip', summary: 'cancelled', fixes: [] }
+          : {
+              status: 'fail',
+              summary: `${task.planned.title} for ${task.member.name} gave no answer within ${timeoutMs / 1000} s`,
+              fixes: ['Run the doctor again; if it keeps timing out, the member or the network path to it is hanging.'],
+              reason: 'timed out',
+            },
+      );
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    const work = task.checker.run({ pond: options.pond, member: task.member, deps: options.deps }, controller.signal).catch(
+    const work = task.checker.run({ pond: options.pond, member: task.member, deps: options.deps }, signal).catch(
       (error: unknown): CheckOutcome => ({
         status: 'fail',
         summary: `${task.planned.title} for ${task.member.name} could not run: ${(error as Error).message}`,
@@ -88,11 +85,10 @@ async function runOne(task: Task, options: RunChecksOptions, timeoutMs: number):
         reason: (error as Error).message,
       }),
     );
-    return await Promise.race([work, expired, cancelled]);
+    return await Promise.race([work, stopped]);
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-    controller.abort();
+    // Whatever the check left running stops with it.
+    finished.abort();
   }
 }
 
@@ -101,21 +97,14 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
   const now = options.now ?? (() => performance.now());
   const tasks = tasksFor(options.pond, options.members, options.deps, options.checkers ?? CHECKERS);
   const timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  const results: CheckResult[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next;
-      next += 1;
-      const task = tasks[index] as Task;
+  const queue = new PQueue({ concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY) });
+  return queue.addAll(
+    tasks.map((task) => async () => {
       const started = now();
       const outcome = await runOne(task, options, timeoutMs);
       const result: CheckResult = { ...task.planned, ...outcome, durationMs: Math.round(now() - started) };
-      results[index] = result;
       options.onResult?.(result);
-    }
-  };
-  const width = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, tasks.length));
-  await Promise.all(Array.from({ length: width }, worker));
-  return results;
+      return result;
+    }),
+  );
 }

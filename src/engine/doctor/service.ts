@@ -9,7 +9,7 @@ import type { Claim } from '../claim';
 import { PondError } from '../../lib/errors';
 import type { HttpClient } from '../../lib/http';
 import type { ForwardSpec, SshTarget } from '../mesh/types';
-import { normalizePondName } from '../../lib/names';
+import { parsePondName } from '../../lib/names';
 import { BootstrapError, ensurePondACL, previewPondACL, type BootstrapErrorKind } from './acl-bootstrap';
 import { doctorPondCheck, type PondCheck } from './acl-check';
 import { policyTarget } from './acl-fix';
@@ -129,8 +129,7 @@ export class DoctorService {
   }
 
   private async gather(input: { pond: string; live?: boolean }, signal: AbortSignal) {
-    const pond = normalizePondName(input.pond);
-    if (pond === '') throw new PondError('INVALID_INPUT', `pond: ${JSON.stringify(input.pond)} has no letter or digit, so it names no pond`);
+    const pond = parsePondName(input.pond);
     const live = input.live === true;
     const [{ rows, problems }, claims] = await Promise.all([this.deps.rows(pond, signal), this.deps.claims()]);
     const targets = live ? await this.deps.targets(pond) : new Map<string, SshTarget>();
@@ -139,10 +138,8 @@ export class DoctorService {
   }
 
   private async tagFor(input: string): Promise<string> {
-    const pond = normalizePondName(input);
-    const tag = pondTailscaleTag(await this.deps.identity(), pond);
-    if (tag === '') throw new PondError('INVALID_INPUT', `pond: ${JSON.stringify(input)} has no letter or digit, so it names no pond`);
-    return tag;
+    const pond = parsePondName(input);
+    return pondTailscaleTag(await this.deps.identity(), pond);
   }
 
   private target() {

@@ -8,14 +8,14 @@ export type TcpResult =
 
 export function tcpConnect(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<TcpResult> {
   return new Promise((resolve) => {
+    const stop = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]);
     const socket = net.connect({ host, port });
     socket.setNoDelay(true);
     let settled = false;
     const finish = (result: TcpResult) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      stop.removeEventListener('abort', onStop);
       socket.off('connect', onConnect);
       socket.off('error', onError);
       if (!result.ok) socket.destroy();
@@ -24,11 +24,15 @@ export function tcpConnect(host: string, port: number, timeoutMs: number, signal
     const onConnect = () => finish({ ok: true, socket });
     const onError = (error: Error) =>
       finish({ ok: false, reason: describeNetError(error), code: (error as NodeJS.ErrnoException).code, timedOut: false });
-    const onAbort = () => finish({ ok: false, reason: 'cancelled', code: 'ABORT_ERR', timedOut: false });
-    const timer = setTimeout(() => finish({ ok: false, reason: 'i/o timeout', code: 'ETIMEDOUT', timedOut: true }), timeoutMs);
+    const onStop = () =>
+      finish(
+        signal?.aborted
+          ? { ok: false, reason: 'cancelled', code: 'ABORT_ERR', timedOut: false }
+          : { ok: false, reason: 'i/o timeout', code: 'ETIMEDOUT', timedOut: true },
+      );
     socket.once('connect', onConnect);
     socket.once('error', onError);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
+    if (stop.aborted) onStop();
+    else stop.addEventListener('abort', onStop, { once: true });
   });
 }

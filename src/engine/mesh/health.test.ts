@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardLabel, forwardStateFor, type ForwardHealth, type SessionHealth } from './health';
-
-const base: Omit<ForwardHealth, 'state'> = {
-  pond: 'alpha',
-  member: 'web',
-  leaseID: 'cbx_1',
-  remotePort: 8080,
-  localPort: 51820,
-  activeConnections: 0,
-  bytesIn: 0,
-  bytesOut: 0,
-  remote: 'unknown',
-  lastError: null,
-  moved: null,
-};
+import { forwardStateFor, type SessionHealth } from './health';
 
 const changed: SessionHealth = {
   state: 'failed',
@@ -42,15 +28,5 @@ describe('forwardStateFor', () => {
     expect(forwardStateFor({ state: 'ready', port: 22, since: 0 }, 'stopped')).toEqual({ state: 'stopped' });
     expect(forwardStateFor({ state: 'ready', port: 22, since: 0 }, 'unbound')).toEqual({ state: 'connecting' });
     expect(forwardStateFor(changed, 'unbound')).toEqual({ state: 'failed', reason: 'host-key-changed' });
-  });
-});
-
-describe('forwardLabel', () => {
-  it('never calls a closed remote port up', () => {
-    expect(forwardLabel({ ...base, state: 'ready', remote: 'closed' })).toBe('remote port closed');
-    expect(forwardLabel({ ...base, state: 'ready', remote: 'open' })).toBe('ready');
-    expect(forwardLabel({ ...base, state: 'failed', reason: 'host-key-changed' })).toBe('host key changed');
-    expect(forwardLabel({ ...base, state: 'failed', reason: 'retries-exhausted' })).toBe('failed');
-    expect(forwardLabel({ ...base, state: 'reconnecting', retryAt: null })).toBe('reconnecting');
   });
 });

@@ -101,15 +101,3 @@ export function forwardStateFor(session: SessionHealth, own: 'stopped' | 'unboun
       return { state: 'stopped' };
   }
 }
-
-/** One word or phrase for a forward, honest about a remote port nobody listens on. */
-export function forwardLabel(forward: ForwardHealth): string {
-  switch (forward.state) {
-    case 'ready':
-      return forward.remote === 'closed' ? 'remote port closed' : 'ready';
-    case 'failed':
-      return forward.reason === 'host-key-changed' ? 'host key changed' : 'failed';
-    default:
-      return forward.state;
-  }
-}

@@ -9,6 +9,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import PQueue from 'p-queue';
+import { replaceFile } from '../../lib/atomic-file';
 
 export type HostKeyVerdict =
   | { verdict: 'known' }
@@ -173,28 +175,21 @@ export async function readKnownHosts(file: string): Promise<string> {
   }
 }
 
-/** Writes to one file happen one at a time, so concurrent first connections do not interleave. */
-const queues = new Map<string, Promise<unknown>>();
-
-function serialized<T>(file: string, work: () => Promise<T>): Promise<T> {
-  const previous = queues.get(file) ?? Promise.resolve();
-  const next = previous.then(work, work);
-  const settled = next.catch(() => undefined);
-  queues.set(file, settled);
-  void settled.then(() => {
-    if (queues.get(file) === settled) queues.delete(file);
-  });
-  return next;
-}
+/**
+ * known_hosts edits run one at a time (all files share the queue; edits are rare), so two
+ * first connections never interleave a read with the other's write.
+ */
+const edits = new PQueue({ concurrency: 1 });
 
 /** Trust on first use: appends `<host token> <type> <base64>` (dir 0700, file 0600 when created). */
 export function trustHostKey(file: string, host: string, port: number, key: Buffer): Promise<void> {
-  return serialized(file, async () => {
+  return edits.add(async () => {
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const existing = await readKnownHosts(file);
     if (checkHostKey(existing, host, port, key).verdict === 'known') return;
     const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
     const line = `${hostToken(host, port)} ${keyTypeOf(key)} ${key.toString('base64')}\n`;
+    // Appended, as OpenSSH does: ssh processes add to the same file, and a rewrite would drop their lines.
     await fs.appendFile(file, separator + line, { mode: 0o600 });
   });
 }
@@ -205,7 +200,7 @@ export function trustHostKey(file: string, host: string, port: number, key: Buff
  * lines stay. Returns how many entries were removed.
  */
 export function forgetHostKey(file: string, host: string, port: number): Promise<number> {
-  return serialized(file, async () => {
+  return edits.add(async () => {
     const text = await readKnownHosts(file);
     if (text === '') return 0;
     const token = hostToken(host, port);
@@ -228,10 +223,7 @@ export function forgetHostKey(file: string, host: string, port: number): Promise
       }
     }
     if (removed === 0) return 0;
-    const stat = await fs.stat(file);
-    const temp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(temp, kept.join('\n'), { mode: stat.mode & 0o777 });
-    await fs.rename(temp, file);
+    await replaceFile(file, kept.join('\n'));
     return removed;
   });
 }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openConfBackend, SettingsStore } from '../settings-store';
 import { type BoundPort, FORWARD_PORT_MAX, FORWARD_PORT_MIN, forwardPortKey, inMemoryPortMemory, LOCAL_SOCKET_BUFFER_BYTES, PortAllocator, settingsPortMemory } from './port-allocator';
 import { findFreePortRange } from './testing/ports';
+import { until } from './testing/wait';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -52,7 +53,7 @@ describe('PortAllocator', () => {
     expect(bound.server.address()).toMatchObject({ address: '127.0.0.1', port: min });
     expect(memory.all()).toEqual({ 'alpha/web/8080': min });
     const client = await connect(bound.port);
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => accepted.length > 0, 'the connection handed over');
     expect(accepted).toHaveLength(1);
     expect(accepted[0]!.isPaused()).toBe(true);
     expect(accepted[0]!.writableHighWaterMark).toBe(LOCAL_SOCKET_BUFFER_BYTES);

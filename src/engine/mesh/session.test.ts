@@ -204,8 +204,11 @@ describe('MemberSession', () => {
     const firstSince = session.health.state === 'ready' ? session.health.since : 0;
 
     clock.jump(120_000);
+    expect(clock.pendingDelays()).toEqual([5_000]);
     clock.advance(5_000);
-    await new Promise((r) => setTimeout(r, 200));
+    // The watchdog noticed the jump: its next tick and the wake-up check's deadline are pending.
+    expect(clock.pendingDelays()).toEqual([5_000, 5_000]);
+    await until(() => clock.pendingDelays().length === 1, 'the server to answer the wake-up check');
     clock.advance(5_000);
     expect(session.health).toMatchObject({ state: 'ready', since: firstSince });
 
@@ -260,7 +263,7 @@ describe('MemberSession', () => {
     const before = server.connections();
     session.stop();
     server.dropClients();
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => server.openConnections() === 0, 'the server to see the connection closed');
     expect(session.health).toEqual({ state: 'stopped' });
     expect(server.connections()).toBe(before);
     expect(states.at(-1)).toEqual({ state: 'stopped' });

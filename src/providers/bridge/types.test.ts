@@ -3,10 +3,8 @@ import { HttpError } from '../../lib/http';
 import {
   BridgeError,
   BridgeNotImplementedError,
-  TailnetValidationUnavailableError,
   isAbort,
   isNotImplemented,
-  isValidationUnavailable,
   wrapError,
 } from './types';
 
@@ -28,10 +26,8 @@ describe('wrapError', () => {
     expect(wrapError('x', 'text').message).toBe('x: text');
   });
 
-  it('still recognises "not implemented" and "validation unavailable" through wraps', () => {
+  it('still recognises "not implemented" through wraps', () => {
     expect(isNotImplemented(wrapError('a', wrapError('b', new BridgeNotImplementedError())))).toBe(true);
     expect(isNotImplemented(new Error('pond bridge plane not implemented for this provider'))).toBe(false);
-    expect(isValidationUnavailable(wrapError('a', new TailnetValidationUnavailableError('no key')))).toBe(true);
-    expect(isValidationUnavailable(new BridgeError('x'))).toBe(false);
   });
 });

@@ -52,14 +52,6 @@ export class BridgeNotImplementedError extends BridgeError {
   }
 }
 
-/** crabbox's ErrTailnetPeerValidationUnavailable: validation could not run, so keep what the claim says. */
-export class TailnetValidationUnavailableError extends BridgeError {
-  constructor(detail: string) {
-    super(`tailnet peer validation unavailable: ${detail}`);
-    this.name = 'TailnetValidationUnavailableError';
-  }
-}
-
 /**
  * `prefix: cause` keeping the cause's exit code, API code and kind (Go's `%w`), so a
  * wrapped cancellation is still a cancellation and a wrapped "not implemented" is still
@@ -84,13 +76,6 @@ function errorCodeOf(cause: unknown): ErrorCode {
 export function isNotImplemented(error: unknown): boolean {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
     if (e instanceof BridgeNotImplementedError) return true;
-  }
-  return false;
-}
-
-export function isValidationUnavailable(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof TailnetValidationUnavailableError) return true;
   }
   return false;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installFakeCrabbox } from '../../engine/testing/fake-crabbox/index';
 import { CrabboxCli, findOnPath } from './crabbox-cli';
+import { tempDir } from '../../lib/testing/temp-dir';
 
 function cli(env: Record<string, string>, configured = '') {
   return new CrabboxCli({ configuredPath: () => configured, env, platform: 'linux' });
@@ -10,7 +11,7 @@ function cli(env: Record<string, string>, configured = '') {
 
 describe('finding crabbox', () => {
   it('finds the first executable crabbox on PATH and skips non-executable files', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     const shadow = path.join(fake.root, 'shadow');
     fs.mkdirSync(shadow);
     fs.writeFileSync(path.join(shadow, 'crabbox'), 'not executable', { mode: 0o644 });
@@ -19,18 +20,18 @@ describe('finding crabbox', () => {
   });
 
   it('reports crabbox ready with its version', async () => {
-    const fake = installFakeCrabbox({ version: '0.46.0' });
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-'), version: '0.46.0' });
     expect(await cli(fake.env).status()).toEqual({ state: 'ready', path: fake.bin, version: '0.46.0' });
   });
 
   it('prefers the path set in Settings over PATH', async () => {
-    const fake = installFakeCrabbox({ version: '0.30.1' });
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-'), version: '0.30.1' });
     const status = await cli({ ...fake.env, PATH: '/nonexistent' }, fake.bin).status();
     expect(status).toEqual({ state: 'ready', path: fake.bin, version: '0.30.1' });
   });
 
   it('says what to install when crabbox is not on PATH', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     const status = await cli({ ...fake.env, PATH: path.join(fake.root, 'empty') }).status();
     expect(status.state).toBe('missing');
     const message = status.state === 'missing' ? status.message : '';
@@ -40,7 +41,7 @@ describe('finding crabbox', () => {
   });
 
   it('names a Settings path that is not an executable', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     const status = await cli(fake.env, '/opt/nowhere/crabbox').status();
     expect(status).toMatchObject({ state: 'missing' });
     expect(status.state === 'missing' && status.message).toContain('the crabbox path in Settings (/opt/nowhere/crabbox) is not an executable file');
@@ -58,19 +59,19 @@ describe('finding crabbox', () => {
   });
 
   it('refuses a crabbox older than the first release with ponds', async () => {
-    const fake = installFakeCrabbox({ version: '0.21.3' });
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-'), version: '0.21.3' });
     const status = await cli(fake.env).status();
     expect(status).toMatchObject({ state: 'too-old', path: fake.bin, version: '0.21.3' });
     expect(status.state === 'too-old' && status.message).toContain('crabbox 0.21.3 at ' + fake.bin + ' is too old: releasing ponds needs crabbox 0.22.0 or newer');
   });
 
   it('accepts a development build and says its version cannot be checked', async () => {
-    const fake = installFakeCrabbox({ version: 'dev' });
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-'), version: 'dev' });
     expect(await cli(fake.env).status()).toMatchObject({ state: 'ready', version: 'dev', note: expect.stringContaining('development build') });
   });
 
   it('reports a binary that is not crabbox', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fs.writeFileSync(fake.bin, '#!/bin/sh\necho "hello from something else"\n');
     const status = await cli(fake.env).status();
     expect(status).toMatchObject({ state: 'unusable', path: fake.bin });
@@ -78,7 +79,7 @@ describe('finding crabbox', () => {
   });
 
   it('reports a crabbox whose --version fails', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fs.writeFileSync(fake.bin, '#!/bin/sh\necho "broken install" >&2\nexit 3\n');
     const status = await cli(fake.env).status();
     expect(status.state === 'unusable' && status.message).toContain('--version` failed: broken install');
@@ -94,7 +95,7 @@ describe('crabbox stop', () => {
   });
 
   it('stops a lease: the claim is removed and crabbox output captured', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p', slug: 'web', cloudID: '4242' });
     const outcome = await cli(fake.env).stop(fake.bin, { provider: 'hetzner', leaseID: 'cbx_a', cwd: fake.root, timeoutMs: 20_000 });
     expect(outcome).toEqual({ kind: 'stopped', output: 'deleted lease=cbx_a server=4242 name=crabbox-web\n' });
@@ -103,7 +104,7 @@ describe('crabbox stop', () => {
   });
 
   it("returns crabbox's own message when the stop fails", async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_b', provider: 'aws', pond: 'p' });
     fake.fail('cbx_b', 'warning: could not inspect lease before release: timeout\naws: terminate i-123: UnauthorizedOperation');
     const outcome = await cli(fake.env).stop(fake.bin, { provider: 'aws', leaseID: 'cbx_b', timeoutMs: 20_000 });
@@ -116,7 +117,7 @@ describe('crabbox stop', () => {
   });
 
   it('tells "provider does not support stop" apart from a failure', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_c', provider: 'modal', pond: 'p' });
     fake.unsupported('cbx_c');
     const outcome = await cli(fake.env).stop(fake.bin, { provider: 'modal', leaseID: 'cbx_c', timeoutMs: 20_000 });
@@ -124,7 +125,7 @@ describe('crabbox stop', () => {
   });
 
   it('kills a stop that hangs past its timeout and says the lease may still run', async () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_d', provider: 'hetzner', pond: 'p' });
     fake.hang('cbx_d');
     const outcome = await cli(fake.env).stop(fake.bin, { provider: 'hetzner', leaseID: 'cbx_d', timeoutMs: 2500 });

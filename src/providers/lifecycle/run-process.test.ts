@@ -1,21 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { until } from '../../engine/mesh/testing/wait';
 import { processAlive } from '../../engine/testing/fake-crabbox/index';
+import { tempDir } from '../../lib/testing/temp-dir';
 import { runProcess } from './run-process';
 
 const env = { PATH: process.env.PATH };
 const node = process.execPath;
-
-async function waitFor(check: () => boolean, ms = 10_000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
-}
 
 describe('runProcess', () => {
   it('returns the exit code with stdout, stderr and their interleaving captured', async () => {
@@ -25,7 +17,7 @@ describe('runProcess', () => {
   });
 
   it('runs in the given directory', async () => {
-    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pond-run-')));
+    const dir = fs.realpathSync(tempDir('pond-run-'));
     const result = await runProcess(node, ['-e', 'console.log(process.cwd())'], { env, cwd: dir, timeoutMs: 20_000 });
     expect(result).toMatchObject({ kind: 'exited', code: 0, stdout: `${dir}\n` });
   });
@@ -37,8 +29,7 @@ describe('runProcess', () => {
   });
 
   it('kills the whole process tree on timeout, keeping what was printed', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-run-'));
-    const pidFile = path.join(dir, 'pids');
+    const pidFile = path.join(tempDir('pond-run-'), 'pids');
     const script = `
       const { spawn } = require('node:child_process');
       const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' });
@@ -49,17 +40,20 @@ describe('runProcess', () => {
     expect(result).toMatchObject({ kind: 'timeout', timeoutMs: 2500, stdout: 'working\n' });
     const pids = fs.readFileSync(pidFile, 'utf8').split('\n').map(Number);
     expect(pids).toHaveLength(2);
-    for (const pid of pids) expect(await waitFor(() => !processAlive(pid))).toBe(true);
+    for (const pid of pids) {
+      await until(() => !processAlive(pid), `process ${pid} to end`);
+      expect(processAlive(pid)).toBe(false);
+    }
   });
 
   it('follows SIGTERM with SIGKILL for a descendant that ignores it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pond-run-'));
-    const pidFile = path.join(dir, 'pid');
+    const pidFile = path.join(tempDir('pond-run-'), 'pid');
     const stubborn = `process.on('SIGTERM', () => {}); require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000);`;
     const script = `require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(stubborn)}], { stdio: 'inherit' }); setInterval(() => {}, 1000);`;
     const result = await runProcess(node, ['-e', script], { env, timeoutMs: 2500, graceMs: 300 });
     expect(result.kind).toBe('timeout');
     const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-    expect(await waitFor(() => !processAlive(pid))).toBe(true);
+    await until(() => !processAlive(pid), `process ${pid} to end`);
+    expect(processAlive(pid)).toBe(false);
   });
 });

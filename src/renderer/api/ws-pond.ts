@@ -35,7 +35,7 @@ export function createWsPond({ url, WebSocketImpl = WebSocket, onClosed }: WsPon
     if (data.kind === 'response') {
       pending.get(data.id)?.(data.envelope);
       pending.delete(data.id);
-    } else {
+    } else if (data.kind === 'event') {
       for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
     }
   });

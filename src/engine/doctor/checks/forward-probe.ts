@@ -15,23 +15,23 @@ async function probe(forward: ForwardSpec, deps: CheckDeps, signal: AbortSignal)
   if (!tcp.ok) return { forward, ok: false, reason: `local listener 127.0.0.1:${forward.localPort}: ${tcp.reason}` };
   const socket = tcp.socket;
   return new Promise((resolve) => {
+    const graceOver = AbortSignal.any([AbortSignal.timeout(deps.forwardGraceMs), signal]);
     let settled = false;
     const finish = (result: Probe) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      graceOver.removeEventListener('abort', onGraceOver);
       socket.destroy();
       resolve(result);
     };
-    const onAbort = () => finish({ forward, ok: false, reason: 'cancelled' });
-    const timer = setTimeout(() => finish({ forward, ok: true, how: 'connection held open' }), deps.forwardGraceMs);
+    const onGraceOver = () => finish(signal.aborted ? { forward, ok: false, reason: 'cancelled' } : { forward, ok: true, how: 'connection held open' });
     socket.once('data', () => finish({ forward, ok: true, how: 'the service answered' }));
     socket.once('end', () => finish({ forward, ok: false, reason: `the member closed the channel to port ${forward.remotePort} at once (is anything listening there?)` }));
     socket.once('error', (error: NodeJS.ErrnoException) =>
       finish({ forward, ok: false, reason: error.code === 'ECONNRESET' ? `the channel to port ${forward.remotePort} was reset` : error.message }),
     );
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (graceOver.aborted) onGraceOver();
+    else graceOver.addEventListener('abort', onGraceOver, { once: true });
   });
 }
 

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { killTree, track } from './processes';
+import { until } from './wait';
 
 const run = promisify(execFile);
 
@@ -18,14 +19,13 @@ export async function startAgent(dir: string): Promise<SshAgent> {
   const socket = path.join(dir, `agent.${process.pid}.${Date.now()}.sock`);
   const child = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
   track(child);
-  for (let i = 0; i < 100 && !existsSync(socket); i += 1) {
-    if (child.exitCode !== null) throw new Error(`ssh-agent exited with ${child.exitCode}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  if (!existsSync(socket)) {
+  try {
+    await until(() => existsSync(socket) || child.exitCode !== null, `ssh-agent to create ${socket}`, 2_000);
+  } catch (error) {
     await killTree(child);
-    throw new Error(`ssh-agent did not create ${socket}`);
+    throw error;
   }
+  if (child.exitCode !== null) throw new Error(`ssh-agent exited with ${child.exitCode}`);
   return {
     socket,
     add: async (privateKeyPath) => {

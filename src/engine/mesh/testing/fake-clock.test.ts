@@ -30,4 +30,20 @@ describe('FakeClock', () => {
     clock.advance(1_000);
     expect(fired).toBe(1);
   });
+
+  it('waits for the code to settle after each timer, so timers set meanwhile fire in turn', async () => {
+    const clock = new FakeClock();
+    const fired: number[] = [];
+    let work = Promise.resolve();
+    const tick = () => {
+      fired.push(clock.now());
+      // Like a poll that re-arms itself only after asynchronous work.
+      work = Promise.resolve().then(() => void clock.timers.setTimeout(tick, 100));
+    };
+    clock.timers.setTimeout(tick, 100);
+    const start = clock.now();
+    await clock.advanceSettled(350, () => work);
+    expect(fired).toEqual([start + 100, start + 200, start + 300]);
+    expect(clock.pendingDelays()).toEqual([50]);
+  });
 });

@@ -1,4 +1,8 @@
-/** A MeshClock whose time only moves when the test says so; timers fire in time order. */
+/**
+ * The test suite's one fake clock: a MeshClock whose time only moves when the test says so;
+ * timers fire in time order. Anything that takes `setTimeout`/`clearTimeout`/`now` can run
+ * on it (`clock.timers.setTimeout`, `clock.now`).
+ */
 import type { MeshClock } from '../session';
 
 interface Pending {
@@ -36,13 +40,18 @@ export class FakeClock implements MeshClock {
   /** Moves time forward by `ms`, firing every timer that falls due, in order. */
   advance(ms: number): void {
     const end = this.time + ms;
-    for (;;) {
-      const due = this.pending.filter((p) => p.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
-      if (!due) break;
-      this.pending = this.pending.filter((p) => p !== due);
-      this.time = Math.max(this.time, due.at);
-      due.fn();
-    }
+    while (this.fireNext(end));
+    this.time = end;
+  }
+
+  /**
+   * `advance` for code that reacts to a timer asynchronously: after each timer it awaits
+   * `settled` (the code's own "all done" signal), so the work a timer started, and the
+   * timers that work sets, come before the next one fires.
+   */
+  async advanceSettled(ms: number, settled: () => Promise<unknown>): Promise<void> {
+    const end = this.time + ms;
+    while (this.fireNext(end)) await settled();
     this.time = end;
   }
 
@@ -50,5 +59,14 @@ export class FakeClock implements MeshClock {
   jump(ms: number): void {
     this.time += ms;
     for (const p of this.pending) p.at += ms;
+  }
+
+  private fireNext(end: number): boolean {
+    const due = this.pending.filter((p) => p.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+    if (!due) return false;
+    this.pending = this.pending.filter((p) => p !== due);
+    this.time = Math.max(this.time, due.at);
+    due.fn();
+    return true;
   }
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { descendantsOf, killTree, track } from './processes';
+import { until } from './wait';
 
 /** Running, not a zombie waiting for an init that reaps slowly. */
 function alive(pid: number): boolean {
@@ -18,13 +19,11 @@ describe('killTree', () => {
     const child = spawn('sh', ['-c', 'setsid sleep 60 & sleep 60 & wait'], { stdio: 'ignore' });
     track(child);
     let below: number[] = [];
-    for (let i = 0; i < 100 && below.length < 2; i += 1) {
-      await new Promise((r) => setTimeout(r, 20));
-      below = descendantsOf(child.pid!);
-    }
+    await until(() => (below = descendantsOf(child.pid!)).length >= 2, 'both sleeps to start');
     expect(below.length).toBeGreaterThanOrEqual(2);
     await killTree(child);
-    await new Promise((r) => setTimeout(r, 100));
+    // SIGKILL is sent at once; the kernel may take a moment to finish the processes.
+    await until(() => !alive(child.pid!) && below.filter(alive).length === 0, 'the whole tree to end');
     expect(alive(child.pid!)).toBe(false);
     expect(below.filter(alive)).toEqual([]);
   });

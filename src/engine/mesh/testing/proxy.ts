@@ -12,6 +12,8 @@ export interface TestProxy {
   restore(): void;
   /** Connections accepted so far. */
   accepted(): number;
+  /** Bytes that reached a blackholed relay and went nowhere. */
+  dropped(): number;
   stop(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ export function startProxy(targetPort: number): Promise<TestProxy> {
   return new Promise((resolve, reject) => {
     let dead = false;
     let accepted = 0;
+    let dropped = 0;
     const links: Array<{ dead: boolean }> = [];
     const sockets = new Set<net.Socket>();
     const hold = (socket: net.Socket) => {
@@ -42,6 +45,7 @@ export function startProxy(targetPort: number): Promise<TestProxy> {
       const relay = (from: net.Socket, to: net.Socket) => {
         from.on('data', (chunk: Buffer) => {
           if (!link.dead) to.write(chunk);
+          else dropped += chunk.length;
         });
         from.on('end', () => {
           if (!link.dead) to.end();
@@ -65,6 +69,7 @@ export function startProxy(targetPort: number): Promise<TestProxy> {
           dead = false;
         },
         accepted: () => accepted,
+        dropped: () => dropped,
         stop: () =>
           new Promise<void>((done) => {
             for (const s of sockets) s.destroy();

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateKey } from './keys';
 import { startEcho } from './services';
 import { startSsh2Server } from './ssh2-server';
+import { until } from './wait';
 
 const { Client } = ssh2;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ssh2-server-'));
@@ -41,6 +42,7 @@ describe('startSsh2Server', () => {
     const closed = new Promise<void>((r) => client.once('close', () => r()));
     server.dropClients();
     await closed;
+    await until(() => server.openConnections() === 0, 'the server to see the client gone');
     await server.stop();
     await echo.stop();
   });

@@ -20,6 +20,8 @@ export interface TestSsh2Server {
   port: number;
   /** Connections that reached the SSH layer. */
   connections(): number;
+  /** Connections open now. */
+  openConnections(): number;
   /** Drops every client connection (the server keeps listening). */
   dropClients(): void;
   stop(): Promise<void>;
@@ -70,6 +72,7 @@ export function startSsh2Server(options: Ssh2ServerOptions): Promise<TestSsh2Ser
       resolve({
         port: (server.address() as net.AddressInfo).port,
         connections: () => connections,
+        openConnections: () => clients.size,
         dropClients: () => {
           for (const c of clients) c.end();
         },

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { generateKey, readPublicKey, type TestKey } from './keys';
 import { freePort } from './ports';
 import { killTree, track } from './processes';
+import { until } from './wait';
 
 export const SSHD_PATH = '/usr/sbin/sshd';
 const MAX_PORTS = 16;
@@ -166,13 +167,16 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
       }
       const configFile = writeConfig(dir, ports, hostKey.privatePath, authorizedKeysPath, options.config ?? []);
       // The old listener's port can take a moment to be released after SIGKILL.
-      for (let attempt = 0; attempt < 20 && !child; attempt += 1) {
-        const started = await launch(configFile, ports, onLog);
-        if (started.ok) child = started.child;
-        else if (!started.bindFailed) throw new Error(`sshd did not restart:\n${started.log}`);
-        else await new Promise((r) => setTimeout(r, 100));
-      }
-      if (!child) throw new Error(`sshd could not bind ${ports.join(', ')} again`);
+      await until(
+        async () => {
+          const started = await launch(configFile, ports, onLog);
+          if (!started.ok && !started.bindFailed) throw new Error(`sshd did not restart:\n${started.log}`);
+          if (started.ok) child = started.child;
+          return started.ok;
+        },
+        `sshd to bind ${ports.join(', ')} again`,
+        10_000,
+      );
     },
   };
   return sshd;

@@ -8,7 +8,7 @@
 //   <lease>.hang         start a child process, record both pids in <lease>.pids, never exit
 //   <lease>.retain       keep the claim and print the retained-resource line (spec §6)
 //   <lease>.unsupported  exit 2 with `provider=<p> does not support stop`
-//   <lease>.delay        sleep that many milliseconds first
+//   <lease>.hold         wait until the test removes this file
 // Every call is appended to calls.log; running/<pid> exists while a stop runs and every
 // count of running stops seen is appended to concurrency.log.
 import { spawn } from 'node:child_process';
@@ -55,7 +55,23 @@ function parseStopFlags(argv) {
   return { flags, positional };
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits while `<lease>.hold` exists; the test lets the stop go on by removing it. */
+function held(id) {
+  const file = path.join(control, `${id}.hold`);
+  if (control === '' || !fs.existsSync(file)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const watcher = fs.watch(control, () => {
+      if (fs.existsSync(file)) return;
+      watcher.close();
+      resolve();
+    });
+    // It may have gone between the first look and the watch.
+    if (!fs.existsSync(file)) {
+      watcher.close();
+      resolve();
+    }
+  });
+}
 
 async function stop() {
   const { flags, positional } = parseStopFlags(args.slice(1));
@@ -75,8 +91,7 @@ async function stop() {
 }
 
 async function run(id, provider) {
-  const delay = Number(marker(`${id}.delay`) ?? 0);
-  if (delay > 0) await sleep(delay);
+  await held(id);
   if (marker(`${id}.hang`) !== undefined) {
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     fs.writeFileSync(path.join(control, `${id}.pids`), `${process.pid}\n${child.pid}\n`);

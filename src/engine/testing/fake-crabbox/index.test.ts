@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installFakeCrabbox } from './index';
+import { tempDir } from '../../../lib/testing/temp-dir';
 
 function crabbox(env: Record<string, string>, ...args: string[]) {
   const r = spawnSync('crabbox', args, { env, encoding: 'utf8' });
@@ -11,13 +12,13 @@ function crabbox(env: Record<string, string>, ...args: string[]) {
 
 describe('the stand-in crabbox', () => {
   it('is the crabbox found on PATH and prints its version alone, as crabbox does', () => {
-    const fake = installFakeCrabbox({ version: '0.31.0' });
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-'), version: '0.31.0' });
     expect(crabbox(fake.env, '--version')).toEqual({ code: 0, stdout: '0.31.0\n', stderr: '' });
     expect(crabbox(fake.env, 'version')).toEqual({ code: 0, stdout: '0.31.0\n', stderr: '' });
   });
 
   it("removes the claim under $XDG_STATE_HOME/crabbox/claims and prints crabbox's deleted line", () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     fake.writeClaim({ leaseID: 'cbx_a', provider: 'hetzner', pond: 'p', slug: 'web', cloudID: '99' });
     expect(crabbox(fake.env, 'stop', '--provider=hetzner', '-id', 'cbx_a')).toEqual({
       code: 0,
@@ -29,7 +30,7 @@ describe('the stand-in crabbox', () => {
   });
 
   it('falls back to <XDG_CONFIG_HOME>/crabbox/state without XDG_STATE_HOME, and takes the ID as the first argument', () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     const env: Record<string, string> = { ...fake.env, XDG_STATE_HOME: '' };
     const claims = path.join(env.XDG_CONFIG_HOME as string, 'crabbox', 'state', 'claims');
     fs.mkdirSync(claims, { recursive: true });
@@ -39,12 +40,12 @@ describe('the stand-in crabbox', () => {
   });
 
   it("answers a stop without an ID with crabbox's usage line and exit 2", () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     expect(crabbox(fake.env, 'stop')).toEqual({ code: 2, stdout: '', stderr: 'usage: crabbox stop --id <lease-or-server-id>\n' });
   });
 
   it('fails, keeps the claim or refuses as the markers say', () => {
-    const fake = installFakeCrabbox();
+    const fake = installFakeCrabbox({ root: tempDir('pond-fake-crabbox-') });
     for (const id of ['cbx_f', 'cbx_r', 'cbx_u']) fake.writeClaim({ leaseID: id, provider: 'incus', pond: 'p' });
     fake.fail('cbx_f', 'incus: delete: boom');
     fake.retain('cbx_r');

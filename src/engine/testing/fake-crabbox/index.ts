@@ -1,10 +1,10 @@
 /**
  * Puts the stand-in `crabbox` (crabbox.mjs beside this file) first on a PATH inside a
  * temp root, with crabbox's state dir under that root, and gives tests handles to write
- * claims and to make a lease's stop fail, hang, keep its claim or be unsupported.
+ * claims and to make a lease's stop fail, hang, keep its claim or be unsupported. The
+ * root is the caller's, and so is removing it.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,7 +42,9 @@ export interface FakeCrabbox {
   hang(leaseID: string): void;
   retain(leaseID: string): void;
   unsupported(leaseID: string): void;
-  delay(leaseID: string, ms: number): void;
+  /** Stops of this lease wait (running) until `letGo`. */
+  hold(leaseID: string): void;
+  letGo(leaseID: string): void;
   calls(): FakeCall[];
   /** Every count of concurrently running stops the fake saw when one started. */
   concurrency(): number[];
@@ -50,8 +52,8 @@ export interface FakeCrabbox {
   hangPids(leaseID: string): number[];
 }
 
-export function installFakeCrabbox(options: { root?: string; version?: string } = {}): FakeCrabbox {
-  const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pond-fake-crabbox-'));
+export function installFakeCrabbox(options: { root: string; version?: string | undefined }): FakeCrabbox {
+  const { root } = options;
   const binDir = path.join(root, 'bin');
   const controlDir = path.join(root, 'control');
   const stateHome = path.join(root, 'state');
@@ -100,7 +102,8 @@ export function installFakeCrabbox(options: { root?: string; version?: string } 
     hang: (id) => mark(`${id}.hang`),
     retain: (id) => mark(`${id}.retain`),
     unsupported: (id) => mark(`${id}.unsupported`),
-    delay: (id, ms) => mark(`${id}.delay`, String(ms)),
+    hold: (id) => mark(`${id}.hold`),
+    letGo: (id) => fs.rmSync(path.join(controlDir, `${id}.hold`), { force: true }),
     calls: () => readLines('calls.log').map((l) => JSON.parse(l) as FakeCall),
     concurrency: () => readLines('concurrency.log').map(Number),
     hangPids: (id) => readLines(`${id}.pids`).map(Number),
