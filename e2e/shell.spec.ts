@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { MeshStatusShape } from '../src/contract/index';
 import { generateKey } from '../src/engine/mesh/testing/keys';
 import { startProxy } from '../src/engine/mesh/testing/proxy';
-import { exchange } from '../src/engine/mesh/testing/services';
+import { greeting } from '../src/engine/mesh/testing/services';
 import { openConfBackend, SettingsStore, type ManualMember } from '../src/engine/settings-store';
 import { desktopExec } from '../src/electron/login-item';
 import type { DemoPond } from './fixtures';
@@ -120,7 +120,7 @@ test('tray: connect a pond, copy its exports, retry, disconnect, disconnect all,
   const copied = (await app.state()).clipboard;
   expect(fs.readFileSync(envFile(dirs, 'demo'), 'utf8')).toContain(copied.split('\n').find((l) => l.includes('_WEB_')));
   const local = Number(/CRABBOX_POND_WEB_\d+=127\.0\.0\.1:(\d+)/.exec(copied)?.[1]);
-  expect((await exchange(local, 'hi', 0)).toString()).toMatch(/^web\n/);
+  expect(await greeting(local)).toBe('web');
   await app.clickMenu('demo — connected', 'Copy exports as', 'fish');
   await expect.poll(async () => (await app.state()).clipboard).toMatch(/^set -gx CRABBOX_POND_/m);
 
