@@ -4,8 +4,10 @@
  * Chromium page running the built renderer and preload, and the tray, clipboard, dialogs,
  * notifications and power events are the stand-in's (e2e/shell/electron-standin.ts).
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { MeshStatusShape } from '../src/contract/index';
 import { generateKey } from '../src/engine/mesh/testing/keys';
 import { startProxy } from '../src/engine/mesh/testing/proxy';
@@ -18,6 +20,7 @@ import type { RecordedMenuItem, StandInState } from './shell/protocol';
 import { expect, test, type ShellDirs, type ShellLauncher } from './shell/fixtures';
 
 const SLOW = { timeout: 20_000 };
+const run = promisify(execFile);
 
 function labels(items: RecordedMenuItem[] | undefined): string[] {
   return (items ?? []).filter((i) => i.type !== 'separator').map((i) => i.label);
@@ -359,4 +362,33 @@ test('a packaged app loads its own page whatever ELECTRON_RENDERER_URL says', as
   expect((await app.state()).windows[0]?.url).toBe(page.url());
   await page.getByRole('button', { name: 'About' }).click();
   await expect(page.getByTestId('app-transport')).toHaveText('Electron IPC');
+});
+
+test('the app takes over the forwards a pond agent held, on the same local ports, and the CLI then talks to the app', async ({ shell }) => {
+  const demo = await shell.demoPond();
+  const dirs = shell.dirs({ root: demo.root, configHome: path.join(demo.root, 'config') });
+  const cli = async (args: string[]) => {
+    const { stdout } = await run(process.execPath, [path.resolve('out/cli/pond.js'), ...args], { env: { ...dirs.env, PATH: process.env.PATH ?? '' } });
+    return stdout;
+  };
+  let agentPid: number | undefined;
+  shell.onCleanup(async () => {
+    // Should the take-over fail, the agent must not outlive the test.
+    if (agentPid !== undefined && fs.existsSync(`/proc/${agentPid}`)) process.kill(agentPid, 'SIGKILL');
+  });
+  const exported = await cli(['connect', 'demo', '--export']);
+  const ports = [...exported.matchAll(/=127\.0\.0\.1:(\d+)$/gm)].map((m) => Number(m[1]));
+  expect(ports).toHaveLength(2);
+  agentPid = (JSON.parse(await cli(['agent', 'status', '--json'])) as { owner: { kind: string; pid: number } }).owner.pid;
+
+  const app = await shell.launch(dirs, { args: ['--hidden'] });
+  await expect.poll(() => trayLabels(app), SLOW).toContain('demo — connected');
+  expect(log(dirs)).toContain(`owner: took the forwards over from pond agent (pid ${agentPid}); reconnecting "demo"`);
+  const status = JSON.parse(await cli(['status', '--json'])) as { owner: { kind: string }; forwards: Array<{ localAddress: string; state: string }> };
+  expect(status.owner.kind).toBe('app');
+  expect(status.forwards.map((f) => Number(f.localAddress.split(':')[1]))).toEqual(ports);
+  expect(await greeting(ports[0]!)).toBe('api');
+
+  expect(await cli(['disconnect', 'demo'])).toBe('pond "demo": stopped 2 forwards and removed its env and hosts files\n');
+  await expect.poll(() => trayLabels(app), SLOW).toContain('demo — not connected');
 });

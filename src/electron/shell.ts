@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import type * as Electron from 'electron';
-import { createEngine, settingsFilePath, type Engine } from '../api/engine';
+import { controlEndpoint } from '../agent/endpoint';
+import { createEngine, ownerIdentity, settingsFilePath, type Engine } from '../api/engine';
 import type { Logger } from '../api/dispatch';
 import { createHandlers } from '../api/handlers';
 import { localClient } from '../api/local-client';
@@ -15,6 +16,7 @@ import { EventLogLines } from './event-log';
 import { bindIpc, forwardEvents } from './ipc';
 import { rendererUrl, startsHidden } from './launch';
 import { openAppLog, type AppLog } from './log';
+import { becomeOwner } from './ownership';
 import { launchCommand, loginItemFor } from './login-item';
 import { NotificationPolicy, showNotification } from './notifications';
 import { stopWithin } from './quit';
@@ -114,6 +116,7 @@ function startEngine(electron: ShellElectron, proc: ShellProcess, ctx: StartCont
   const userDataDir = app.getPath('userData');
   const { settings, problem } = openSettingsRecovering(settingsFilePath(userDataDir), () => openSettings(userDataDir), () => new Date());
   const pathEnv = processPathEnv();
+  const endpoint = controlEndpoint(pathEnv);
   const engine = createEngine({
     app: { name: 'Pond Desktop', version: app.getVersion() },
     pathEnv,
@@ -122,6 +125,7 @@ function startEngine(electron: ShellElectron, proc: ShellProcess, ctx: StartCont
     secrets: safeStorageBox,
     openExternal: (url) => electron.shell.openExternal(url),
     log,
+    owner: { identity: ownerIdentity('app', endpoint.path) },
   });
   const handlers = createHandlers(engine);
   const ipc = bindIpc(electron.ipcMain, handlers, ctx.renderer, log);
@@ -243,14 +247,25 @@ function startEngine(electron: ShellElectron, proc: ShellProcess, ctx: StartCont
     stopForwarding();
     ipc.dispose();
     tray.destroy();
-    void stopWithin(() => engine.stop()).then((outcome) => {
+    void stopWithin(async () => {
+      await engine.stop();
+      await (await ownership).server?.close();
+    }).then((outcome) => {
       if (outcome === 'stopped') log('quit: done');
       else appLog.warn(outcome === 'failed' ? 'quit: closing failed; quitting anyway' : 'quit: sessions did not close in time; quitting anyway');
       app.exit(0);
     });
   });
 
-  const running = engine.start().then(
+  // Before the engine starts connecting: a headless owner hands its ponds over and frees their ports first.
+  const ownership = becomeOwner(endpoint, handlers, engine.bus, log);
+  const running = ownership
+    .then(async ({ handedOver }) => {
+      await engine.start();
+      for (const line of await engine.sweepStaleFiles()) log(line);
+      for (const pond of handedOver) await call('mesh:connect', { pond }).catch((error: Error) => log(`owner: reconnecting "${pond}" failed: ${error.message}`));
+    })
+    .then(
     () => log(`ready: settings ${engine.paths.settingsFile}, crabbox claims ${engine.paths.crabboxClaims}`),
     (error: unknown) => {
       appLog.error('the engine could not start', error);
