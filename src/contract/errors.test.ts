@@ -20,13 +20,13 @@ describe('describeZodError', () => {
   it('says what each field must be, without zod’s schema wording', () => {
     const text = described({ port: '8080', value: 'abcdef', format: 'zsh', url: 'nope', count: 9 });
     expect(text).toBe(
-      'port: must be a number; value: must have at most 4 characters; format: must be one of "sh", "fish"; url: must be a web address (http:// or https://); count: must be at most 3',
+      'port must be a number; value must have at most 4 characters; format must be one of "sh", "fish"; url must be a web address (http:// or https://); count must be at most 3',
     );
     expect(text).not.toMatch(/Invalid|received|expected/);
   });
 
   it('keeps a message the schema sets and names a missing field', () => {
-    expect(described({ port: 0, value: '', format: 'sh', url: 'https://a.test/', count: 1 })).toBe('port: port must be between 1 and 65535; value: must not be empty');
-    expect(described({ value: 'a', format: 'sh', url: 'https://a.test/', count: 1 })).toBe('port: is missing');
+    expect(described({ port: 0, value: '', format: 'sh', url: 'https://a.test/', count: 1 })).toBe('port: port must be between 1 and 65535; value must not be empty');
+    expect(described({ value: 'a', format: 'sh', url: 'https://a.test/', count: 1 })).toBe('port is missing');
   });
 });

@@ -26,9 +26,8 @@ export type Envelope<T> = { result: T } | { error: ApiErrorShape };
  * zod's own messages ("Invalid input: expected number, received string") are schema
  * wording; these say the same in plain words. Messages a schema sets itself are kept.
  */
-function plainIssue(issue: z.core.$ZodIssue): string {
-  const own = !/^(Invalid|Too (big|small)|Unrecognized)/.test(issue.message);
-  if (own) return issue.message;
+function plainIssue(issue: z.core.$ZodIssue): string | undefined {
+  if (!/^(Invalid|Too (big|small)|Unrecognized)/.test(issue.message)) return undefined;
   switch (issue.code) {
     case 'invalid_type':
       return issue.message.endsWith('received undefined') ? 'is missing' : `must be ${issue.expected === 'array' || issue.expected === 'object' ? 'a list of values' : `a ${issue.expected === 'int' ? 'whole number' : issue.expected}`}`;
@@ -51,12 +50,13 @@ function plainIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** A zod issue list as one line that names the offending field, in plain words. */
+/** A zod issue list as one line that names the offending field, in plain words: `port must be a number`. */
 export function describeZodError(error: z.ZodError, what: string): string {
   return error.issues
     .map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : what;
-      return `${where}: ${plainIssue(issue)}`;
+      const plain = plainIssue(issue);
+      return plain === undefined ? `${where}: ${issue.message}` : `${where} ${plain}`;
     })
     .join('; ');
 }
