@@ -56,6 +56,8 @@ export const doctorCheckResultSchema = doctorPlannedCheckSchema.extend({
   summary: z.string(),
   detail: z.string().optional(),
   fixes: z.array(z.string()),
+  /** The window's words for the same steps, naming its buttons; shown instead of `fixes` where present. */
+  appFixes: z.array(z.string()).optional(),
   reason: z.string().optional(),
   durationMs: z.number(),
 });
