@@ -209,9 +209,10 @@ test("the window's Copy button copies through the app's permission handler; noth
   const page = await app.window();
   await page.getByTestId('pond-demo').click();
   await page.getByTestId('mesh-connect').click();
+  await page.getByTestId('pond-tab-exports').click();
   const webLine = page.getByTestId('exports-line').filter({ hasText: `CRABBOX_POND_WEB_${demo.web.port}=` });
   await expect(webLine).toHaveText(/^export CRABBOX_POND_WEB_\d+=127\.0\.0\.1:\d+/, SLOW);
-  const shown = (await webLine.locator('.mono').innerText()).trim();
+  const shown = (await webLine.getByTestId('exports-line-text').innerText()).trim();
   await webLine.getByRole('button').click();
   await expect(webLine.getByRole('button')).toHaveText('Copied');
   expect((await app.state()).clipboard).toBe(shown);
@@ -333,6 +334,8 @@ test('a pond that fails and recovers raises one notification each; the setting t
   await demo.sshd.restart({ hostKey: generateKey(demo.root, 'new_host_key').privatePath });
   await expect.poll(() => trayLabels(app), SLOW).toContain('demo — failed');
   expect((await app.state()).tray?.image).toMatch(/tray\/failed\.png$/);
+  await expect(page.getByTestId('pond-state')).toHaveText('failed');
+  await page.getByTestId('pond-tab-forwards').click();
   for (const member of ['web', 'api']) {
     await page.getByTestId(`mesh-hostkey-${member}-remove`).click();
     await page.getByTestId(`mesh-hostkey-${member}-confirm`).click();
@@ -371,7 +374,7 @@ test('the app takes over the forwards a pond agent held, on the same local ports
     const { stdout } = await run(process.execPath, [path.resolve('out/cli/pond.js'), ...args], { env: { ...dirs.env, PATH: process.env.PATH ?? '' } });
     return stdout;
   };
-  let agentPid: number | undefined;
+  let agentPid: number | undefined = undefined;
   shell.onCleanup(async () => {
     // Should the take-over fail, the agent must not outlive the test.
     if (agentPid !== undefined && fs.existsSync(`/proc/${agentPid}`)) process.kill(agentPid, 'SIGKILL');
