@@ -162,6 +162,7 @@ export function createEngine(deps: EngineDeps) {
     allocator,
     askPassphrase: (request) => meshPrompts.ask(request),
     onHealth: (health) => bus.emit('mesh:health', health),
+    onConnection: (change) => bus.emit('mesh:connection', change),
     onForwardsChanged: (change) => {
       void meshFiles.add(() => exports.apply(change));
     },

@@ -29,6 +29,7 @@ import { exportsChangedSchema, exportsGetInput, exportsViewSchema } from './expo
 import { hostInputSchema, hostSchema, hostsRemoveInput, hostsResultSchema, hostsUpdateInput } from './hosts';
 import {
   meshConnectInput,
+  meshConnectionSchema,
   meshForgetHostKeyInput,
   meshMemberSchema,
   meshPassphraseInput,
@@ -86,6 +87,7 @@ export const events = {
   'doctor:check': doctorCheckEventSchema,
   'mesh:health': meshMemberSchema,
   'mesh:passphraseRequest': meshPassphraseRequestSchema,
+  'mesh:connection': meshConnectionSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Channel = keyof typeof channels;

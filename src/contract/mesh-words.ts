@@ -3,13 +3,13 @@
  * sentences, the tray's status line and menu, and the CLI's state lines. Pure functions of
  * the contract's mesh shapes.
  */
-import type { MeshForwardShape, MeshMemberShape, MeshPondShape } from './mesh';
+import type { MeshConnectionShape, MeshForwardShape, MeshMemberShape, MeshPondShape } from './mesh';
 
 type Session = MeshMemberShape['session'];
 type FailureReason = Extract<Session, { state: 'failed' }>['reason'];
 
 /** A pond's connection in one word: the worst active member decides. */
-export type PondConnection = 'not-connected' | 'connecting' | 'connected' | 'degraded' | 'reconnecting' | 'failed';
+export type PondConnection = MeshConnectionShape['connection'];
 
 export const CONNECTION_WORDS: Record<PondConnection, string> = {
   'not-connected': 'not connected',

@@ -101,3 +101,18 @@ export const meshPassphraseRequestSchema = z.object({
   problem: z.string().nullable(),
 });
 export type MeshPassphraseRequestShape = z.infer<typeof meshPassphraseRequestSchema>;
+
+/** A pond's connection in one word (mesh-words.ts: `pondConnection` decides it, `CONNECTION_WORDS` says it). */
+export const pondConnectionSchema = z.enum(['not-connected', 'connecting', 'connected', 'degraded', 'reconnecting', 'failed']);
+
+/** A pond's connection changed, or the set of its failed members did. */
+export const meshConnectionSchema = z.object({
+  pond: z.string(),
+  connection: pondConnectionSchema,
+  previous: pondConnectionSchema,
+  forwardsReady: z.number().int(),
+  forwardsTotal: z.number().int(),
+  /** Members that gave up or cannot connect, by name, with why. */
+  failed: z.array(z.object({ member: z.string(), reason: meshFailureReasonSchema, lastError: z.string() })),
+});
+export type MeshConnectionShape = z.infer<typeof meshConnectionSchema>;

@@ -36,6 +36,8 @@ export const settingsSchema = z.object({
   crabboxPath: z.string(),
   /** Provider credentials, encrypted with Electron's safeStorage (base64). */
   secrets: z.record(z.string(), z.string()),
+  /** The desktop app tells the system when a pond fails and when it recovers. */
+  notifications: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsKey = keyof Settings;
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   forwardPorts: {},
   crabboxPath: '',
   secrets: {},
+  notifications: true,
 };
 
 /** The part of conf / electron-store the engine uses. */

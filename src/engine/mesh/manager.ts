@@ -6,6 +6,7 @@
  * env/hosts files always say what is really up (and are removed on disconnect).
  */
 import { PondError } from '../../lib/errors';
+import { ConnectionChanges, type PondConnectionChange } from './connection-changes';
 import { Forward, type ChannelSource } from './forward';
 import type { ForwardHealth, MemberHealth, MeshStatus, PondHealth, SessionHealth } from './health';
 import { forgetHostKey } from './known-hosts';
@@ -45,6 +46,8 @@ export interface MeshManagerOptions {
   /** A member's health changed (state, forwards, errors); becomes the `mesh:health` event. */
   onHealth?(health: MemberHealth): void;
   onForwardsChanged?(change: ForwardsChange): void;
+  /** A pond's connection (or the set of its failed members) changed; becomes the `mesh:connection` event. */
+  onConnection?(change: PondConnectionChange): void;
   clock?: MeshClock;
   tuning?: Partial<SessionTuning>;
   /** Open one channel per forward when a session comes up, to learn whether the remote port listens. */
@@ -96,6 +99,7 @@ export class MeshManager {
   private readonly dirty = new Set<MemberLink>();
   private flushScheduled = false;
   private readonly lastForwards = new Map<string, string>();
+  private readonly connections = new ConnectionChanges();
 
   constructor(private readonly options: MeshManagerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -147,6 +151,16 @@ export class MeshManager {
       this.markDirty(link);
     }
     return this.pondHealth(selection.pond);
+  }
+
+  /**
+   * The computer woke up or the network came back: every connected member that gave up
+   * starts over and every pending retry happens now, instead of after its backoff.
+   */
+  wake(): void {
+    for (const members of this.ponds.values()) {
+      for (const link of members.values()) if (link.runningForwards().length > 0) link.session?.wake();
+    }
   }
 
   async disconnectAll(): Promise<void> {
@@ -326,7 +340,11 @@ export class MeshManager {
       ponds.add(link.member.pond);
       this.options.onHealth?.(this.memberHealth(link));
     }
-    for (const pond of ponds) this.emitForwards(pond);
+    for (const pond of ponds) {
+      this.emitForwards(pond);
+      const change = this.connections.update(this.pondHealth(pond));
+      if (change) this.options.onConnection?.(change);
+    }
   }
 
   private emitForwards(pond: string): void {

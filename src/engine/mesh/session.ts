@@ -212,6 +212,19 @@ export class MemberSession {
     void this.attempt();
   }
 
+  /**
+   * The computer woke up or the network came back: a member that gave up reconnecting
+   * starts over, a pending retry happens now, and a connection that looks alive is checked.
+   * Failures only the user can resolve (a changed host key, an unusable key) stay failed.
+   */
+  wake(): void {
+    if (this.state.state === 'failed') {
+      if (this.state.reason === 'retries-exhausted') this.start();
+      return;
+    }
+    this.onResume();
+  }
+
   /** A channel to `127.0.0.1:<remotePort>` on the member, waiting for the session if it is coming back. */
   async openChannel(remotePort: number, sourcePort: number): Promise<ClientChannel> {
     const client = await this.whenReady();

@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { PondConnectionChange } from './connection-changes';
+import { MeshManager } from './manager';
+import { inMemoryPortMemory, PortAllocator } from './port-allocator';
+import type { SessionTuning } from './session';
+import { generateKey } from './testing/keys';
+import { findFreePortRange } from './testing/ports';
+import { startNamedEcho, type TestService } from './testing/services';
+import { startSshd, type Sshd } from './testing/sshd';
+import { until } from './testing/wait';
+import type { MeshMember } from './types';
+
+let dir: string;
+let echo: TestService;
+let range: { min: number; max: number };
+const cleanups: Array<() => unknown> = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'mesh-wake-'));
+  echo = await startNamedEcho('web');
+  range = await findFreePortRange(16);
+});
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+afterAll(async () => {
+  await echo.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let counter = 0;
+async function sshdMember(name: string): Promise<{ sshd: Sshd; member: MeshMember }> {
+  counter += 1;
+  const sshd = await startSshd({ dir: path.join(dir, `${name}-${counter}`) });
+  cleanups.push(() => sshd.stop());
+  const member: MeshMember = {
+    pond: 'alpha',
+    name,
+    leaseID: `cbx_${name}_${counter}`,
+    provider: 'hetzner',
+    origin: 'crabbox',
+    target: {
+      host: '127.0.0.1',
+      port: sshd.port,
+      fallbackPorts: [],
+      user: sshd.user,
+      auth: { kind: 'key', keyPath: sshd.clientKeyPath },
+      knownHostsPath: path.join(dir, `known_hosts_${name}_${counter}`),
+    },
+    ports: [echo.port],
+  };
+  return { sshd, member };
+}
+
+function makeManager(members: MeshMember[], tuning: Partial<SessionTuning>) {
+  const changes: PondConnectionChange[] = [];
+  const manager = new MeshManager({
+    resolveMembers: async () => members,
+    allocator: new PortAllocator({ memory: inMemoryPortMemory(), ...range }),
+    askPassphrase: async () => null,
+    onConnection: (change) => changes.push(change),
+    tuning,
+  });
+  cleanups.push(() => manager.disconnectAll());
+  return { manager, changes };
+}
+
+function session(manager: MeshManager, name: string) {
+  const found = manager.status('alpha').ponds[0]?.members.find((m) => m.member === name);
+  if (!found) throw new Error(`no member ${name}`);
+  return found.session;
+}
+
+describe('MeshManager.wake against OpenSSH sshd', () => {
+  it('starts a member that gave up over again, and reports each change of the pond once', async () => {
+    const { sshd, member } = await sshdMember('web');
+    const { manager, changes } = makeManager([member], { backoffBaseMs: 50, backoffMaxMs: 50, maxFailures: 2 });
+    await manager.connect({ pond: 'alpha' });
+    await until(() => session(manager, 'web').state === 'ready', 'ready');
+    await sshd.stop();
+    await until(() => session(manager, 'web').state === 'failed', 'gave up');
+    expect(session(manager, 'web')).toMatchObject({ state: 'failed', reason: 'retries-exhausted' });
+
+    await sshd.restart();
+    manager.wake();
+    await until(() => session(manager, 'web').state === 'ready', 'ready after wake');
+    await until(() => changes.at(-1)?.connection === 'connected', 'connected reported');
+    expect(changes.map((c) => `${c.previous}>${c.connection}`)).toEqual([
+      'not-connected>connecting',
+      'connecting>connected',
+      'connected>reconnecting',
+      'reconnecting>failed',
+      'failed>connecting',
+      'connecting>connected',
+    ]);
+    expect(changes[3]?.failed).toEqual([{ member: 'web', reason: 'retries-exhausted', lastError: expect.stringMatching(/connection refused/) }]);
+
+    await manager.disconnect({ pond: 'alpha' });
+    expect(changes.at(-1)).toMatchObject({ connection: 'not-connected', previous: 'connected', failed: [] });
+  });
+
+  it('makes a pending retry now instead of after its backoff, and leaves a changed host key failed', async () => {
+    const web = await sshdMember('web');
+    const api = await sshdMember('api');
+    // A minute of backoff: without wake the member would still be waiting when the test times out.
+    const { manager } = makeManager([web.member, api.member], { backoffBaseMs: 60_000, backoffMaxMs: 60_000 });
+    await manager.connect({ pond: 'alpha' });
+    await until(() => session(manager, 'web').state === 'ready' && session(manager, 'api').state === 'ready', 'both ready');
+
+    await web.sshd.stop();
+    await api.sshd.restart({ hostKey: generateKey(dir, `new_host_key_${counter}`).privatePath });
+    await until(() => {
+      const s = session(manager, 'web');
+      return s.state === 'reconnecting' && s.retryAt !== null;
+    }, 'web waiting a minute to retry');
+    await web.sshd.restart();
+
+    manager.wake();
+    await until(() => session(manager, 'web').state === 'ready', 'web ready after wake');
+    await until(() => session(manager, 'api').state === 'failed', 'api refuses the new host key');
+    expect(session(manager, 'api')).toMatchObject({ state: 'failed', reason: 'host-key-changed' });
+    manager.wake();
+    expect(session(manager, 'api')).toMatchObject({ state: 'failed', reason: 'host-key-changed' });
+  });
+});
