@@ -83,6 +83,15 @@ describe('session words', () => {
     expect(sessionText({ state: 'stopped' }, 0)).toBe('Disconnected.');
   });
 
+  it('adds what the window offers to a failure the engine words without naming a button', () => {
+    const gaveUp = { ...failed, lastError: 'connection refused (gave up after 10 attempts in a row; checking about once a minute whether the server is back)' };
+    expect(sessionText(gaveUp, 0)).toBe('connection refused (gave up after 10 attempts in a row; checking about once a minute whether the server is back). Retry now tries again at once.');
+    expect(sessionLine(gaveUp, 0)).toBe('failed: connection refused (gave up after 10 attempts in a row; checking about once a minute whether the server is back)');
+    const noPassphrase: Session = { state: 'failed', reason: 'key-unusable', lastError: 'no passphrase was given for /k/id_ed25519', hostKey: null };
+    expect(sessionText(noPassphrase, 0)).toBe('no passphrase was given for /k/id_ed25519. Retry now asks again.');
+    expect(sessionLine(noPassphrase, 0)).toBe('failed: no passphrase was given for /k/id_ed25519');
+  });
+
   it('names a failure without numbers the settings can change', () => {
     expect(sessionBadge(changed)).toBe('host key changed');
     expect(sessionBadge(failed)).toBe('gave up reconnecting');

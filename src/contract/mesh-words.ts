@@ -73,6 +73,9 @@ export function sessionText(session: Session, now: number): string {
       return `Connection lost: ${session.lastError}. Reconnecting now; local ports stay open.`;
     case 'failed':
       if (session.reason === 'host-key-changed') return 'The host presented a different key than the one on record. Nothing connects until the old key is removed.';
+      // The engine's words name no button; the window has Retry now for these two.
+      if (session.reason === 'retries-exhausted') return `${session.lastError}. Retry now tries again at once.`;
+      if (session.reason === 'key-unusable') return `${session.lastError}. Retry now asks again.`;
       return session.lastError;
     case 'stopped':
       return 'Disconnected.';
