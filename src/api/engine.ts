@@ -157,8 +157,20 @@ export function createEngine(deps: EngineDeps) {
   const meshPrompts = new PassphrasePrompts((prompt) => bus.emit('mesh:passphraseRequest', prompt));
   const meshFiles = new PQueue({ concurrency: 1 });
   const allocator = new PortAllocator({ memory: settingsPortMemory(settings), ...deps.mesh?.portRange });
+  // The mesh follows the live pond: members as the directory holds them now (no disk read,
+  // so the snapshot this triggers cannot trigger another), never from a listing it could not read.
+  const liveSources = { ...memberSources, claims: async () => ponds.claims().map((l) => l.claim) };
+  const liveMembers = async (pond: string) => {
+    const snapshot = ponds.snapshot();
+    const unreadable = snapshot.claimsDirState === 'unreadable' && snapshot.claimsDir !== '';
+    const unknown = snapshot.problems.find((p) => p.code === 'invalid-settings' || (unreadable && p.file === snapshot.claimsDir));
+    if (unknown) throw new Error(unknown.message);
+    return (await resolvePondMeshMembers(liveSources, pond)).members;
+  };
   const mesh = new MeshManager({
     resolveMembers: async (pond) => (await resolvePondMeshMembers(memberSources, pond)).members,
+    liveMembers,
+    log: deps.log,
     allocator,
     askPassphrase: (request) => meshPrompts.ask(request),
     onHealth: (health) => bus.emit('mesh:health', health),
@@ -168,6 +180,7 @@ export function createEngine(deps: EngineDeps) {
     },
     ...(deps.mesh?.tuning ? { tuning: deps.mesh.tuning } : {}),
   });
+  ponds.subscribe(() => void mesh.reconcile());
   lifecycle.onStop(async () => {
     meshPrompts.cancelAll();
     await mesh.disconnectAll();

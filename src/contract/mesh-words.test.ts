@@ -36,6 +36,7 @@ const ready: Session = { state: 'ready', port: 2222, since: 0 };
 const failed: Session = { state: 'failed', reason: 'retries-exhausted', lastError: 'refused', hostKey: null };
 const reconnecting: Session = { state: 'reconnecting', attempt: 2, retryAt: null, lastError: 'reset' };
 const connecting: Session = { state: 'connecting', attempt: 1, retryAt: null, lastError: null };
+const waiting: Session = { state: 'waiting', detail: 'ssh endpoint not yet recorded for this lease' };
 const changed: Session = {
   state: 'failed',
   reason: 'host-key-changed',
@@ -62,6 +63,16 @@ describe('pondConnection', () => {
       forwardsTotal: 1,
     });
     expect(pondConnection(pond(member('web', failed, []), member('api', failed, []))).connection).toBe('failed');
+  });
+
+  it('counts a member waiting for its address as connecting, never as failed', () => {
+    expect(pondConnection(pond(member('web', waiting, [forward({ state: 'waiting' } as Partial<MeshForwardShape>)])))).toEqual({
+      connection: 'connecting',
+      forwardsReady: 0,
+      forwardsTotal: 1,
+    });
+    expect(pondConnection(pond(member('web', ready), member('api', waiting, []))).connection).toBe('degraded');
+    expect(pondConnection(pond(member('web', failed, []), member('api', waiting, []))).connection).toBe('degraded');
   });
 
   it('tells reconnecting from connecting while nothing is up yet', () => {
@@ -122,5 +133,17 @@ describe('forward words', () => {
       '1 of 2 forwards up, 1 member failed',
     );
     expect(pondSummary(pond(member('web', ready)))).toBe('1 of 1 forward up');
+    const waitingForward = forward({ state: 'waiting', member: 'db' } as Partial<MeshForwardShape>);
+    expect(pondSummary(pond(member('web', ready), member('db', waiting, [waitingForward])))).toBe('1 of 2 forwards up, 1 member waiting for an address');
+    expect(pondSummary(pond(member('web', failed, []), member('db', waiting, [waitingForward]), member('db2', waiting, [])))).toBe(
+      '0 of 1 forward up, 1 member failed, 2 waiting for an address',
+    );
+  });
+
+  it('says a member is waiting for its address, not that it failed', () => {
+    expect(sessionBadge(waiting)).toBe('waiting for an address');
+    expect(sessionText(waiting, 0)).toBe('Waiting for an address: ssh endpoint not yet recorded for this lease. It connects by itself once the address is known.');
+    expect(sessionLine(waiting, 0)).toBe('waiting for an address (ssh endpoint not yet recorded for this lease)');
+    expect(forwardBadge(forward({ state: 'waiting' } as Partial<MeshForwardShape>))).toEqual({ text: 'waiting for an address', tone: 'connecting' });
   });
 });

@@ -20,6 +20,8 @@ export interface TestEngineOptions {
   secrets?: EngineDeps['secrets'];
   openExternal?: EngineDeps['openExternal'];
   transport?: 'ipc' | 'websocket';
+  /** SSH session timings and the local port range (keep tests off 51820–52819). */
+  mesh?: EngineDeps['mesh'];
 }
 
 export interface TestEngine {
@@ -51,6 +53,7 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
     settings: openConfBackend(userDataDir),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
+    ...(options.mesh ? { mesh: options.mesh } : {}),
     log: (message) => void logs.push(message),
   });
   const events: TestEngine['events'] = [];

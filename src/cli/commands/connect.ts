@@ -218,7 +218,11 @@ removes them when it stops. Runs until Ctrl-C or SIGTERM. Flags may appear anywh
       const { values, positionals } = parseFlags(args, { provider: { type: 'string' }, json: { type: 'boolean' } });
       const pond = pondNameArg(positionals, 'connect');
       requireClaimsDir(io);
-      return withEngine(io, ({ engine }) => connectPond(io, engine, pond, values, options.settleMs ?? 25_000), options.mesh ? { mesh: options.mesh } : {});
+      // In the foreground the forwards follow the pond (claims and hand-added hosts are watched); --json reads them once.
+      return withEngine(io, ({ engine }) => connectPond(io, engine, pond, values, options.settleMs ?? 25_000), {
+        live: !values.json,
+        ...(options.mesh ? { mesh: options.mesh } : {}),
+      });
     },
   };
 }
