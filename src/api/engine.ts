@@ -12,7 +12,7 @@ import { appDataDir, claimsDir, pondStateDir } from '../lib/paths';
 import { ManualMembers, nodeFileExists } from '../engine/manual-members';
 import { overviewOf } from '../engine/ponds';
 import { createPondDirectory } from '../engine/ponds-directory';
-import { confOptions, lazyConfBackend, SettingsStore, type SettingsBackend } from '../engine/settings-store';
+import { confOptions, lazyConfBackend, prepareSettingsDir, SettingsStore, type SettingsBackend } from '../engine/settings-store';
 import { releaseDeps, ReleaseService } from '../engine/release-service';
 import { BridgeService } from '../engine/peers-resolve-service';
 import { DoctorService } from '../engine/doctor/service';
@@ -59,8 +59,14 @@ export interface EngineDeps {
   processProbe?: ProcessProbe;
 }
 
-/** Options of the settings file, for the faces that open it themselves (electron-store in the app). */
-export const settingsFileOptions = confOptions;
+/**
+ * Options of the settings file, for the faces that open it themselves (electron-store in
+ * the app); its directory is made 0700 (and the file 0600) on the way, as conf opens it.
+ */
+export function settingsFileOptions(userDataDir: string) {
+  prepareSettingsDir(userDataDir);
+  return confOptions(userDataDir);
+}
 
 type Step = () => Promise<void> | void;
 

@@ -131,6 +131,8 @@ export class MeshManager {
         this.markDirty(link);
       }
       const health = this.pondHealth(selection.pond);
+      // Reported now, not a tick later, so a caller that waits for the files sees them changed.
+      this.flush();
       this.dropIfIdle(selection.pond, pond);
       return health;
     });
