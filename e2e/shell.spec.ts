@@ -371,7 +371,7 @@ test('the app takes over the forwards a pond agent held, on the same local ports
     const { stdout } = await run(process.execPath, [path.resolve('out/cli/pond.js'), ...args], { env: { ...dirs.env, PATH: process.env.PATH ?? '' } });
     return stdout;
   };
-  let agentPid: number | undefined;
+  let agentPid: number | undefined = undefined;
   shell.onCleanup(async () => {
     // Should the take-over fail, the agent must not outlive the test.
     if (agentPid !== undefined && fs.existsSync(`/proc/${agentPid}`)) process.kill(agentPid, 'SIGKILL');
