@@ -1,6 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
-import { Lifecycle, settingsFilePath } from './engine';
+import { tempDir } from '../lib/testing/temp-dir';
+import { Lifecycle, settingsFileOptions, settingsFilePath } from './engine';
 import { createTestEngine } from './testing/test-engine';
 
 describe('Lifecycle', () => {
@@ -37,3 +40,19 @@ describe('the composition root', () => {
     }
   });
 });
+
+describe('settingsFileOptions', () => {
+  it('gives electron-store (a conf) a 0600 file in a 0700 directory whatever the umask', () => {
+    const dir = path.join(tempDir('pond-settings-options-'), 'Pond Desktop');
+    const previous = process.umask(0);
+    try {
+      const store = new Conf<Record<string, unknown>>(settingsFileOptions(dir));
+      store.set('crabboxPath', '/opt/crabbox');
+      expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(store.path).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
+  });
+});
+

@@ -14,7 +14,7 @@ import { appDataDir, claimsDir, pondStateDir } from '../lib/paths';
 import { ManualMembers, nodeFileExists } from '../engine/manual-members';
 import { overviewOf } from '../engine/ponds';
 import { createPondDirectory } from '../engine/ponds-directory';
-import { confOptions, lazyConfBackend, SETTINGS_FILE_NAME, SettingsStore, type SettingsBackend } from '../engine/settings-store';
+import { confOptions, lazyConfBackend, prepareSettingsDir, SETTINGS_FILE_NAME, SettingsStore, type SettingsBackend } from '../engine/settings-store';
 import { releaseDeps, ReleaseService } from '../engine/release-service';
 import { BridgeService } from '../engine/peers-resolve-service';
 import { DoctorService } from '../engine/doctor/service';
@@ -61,8 +61,14 @@ export interface EngineDeps {
   processProbe?: ProcessProbe;
 }
 
-/** Options of the settings file, for the faces that open it themselves (electron-store in the app). */
-export const settingsFileOptions = confOptions;
+/**
+ * Options of the settings file, for the faces that open it themselves (electron-store in
+ * the app); its directory is made 0700 (and the file 0600) on the way, as conf opens it.
+ */
+export function settingsFileOptions(userDataDir: string) {
+  prepareSettingsDir(userDataDir);
+  return confOptions(userDataDir);
+}
 
 /** The settings file in a userData folder. */
 export function settingsFilePath(userDataDir: string): string {
@@ -164,8 +170,20 @@ export function createEngine(deps: EngineDeps) {
   const meshPrompts = new PassphrasePrompts((prompt) => bus.emit('mesh:passphraseRequest', prompt));
   const meshFiles = new PQueue({ concurrency: 1 });
   const allocator = new PortAllocator({ memory: settingsPortMemory(settings), ...deps.mesh?.portRange });
+  // The mesh follows the live pond: members as the directory holds them now (no disk read,
+  // so the snapshot this triggers cannot trigger another), never from a listing it could not read.
+  const liveSources = { ...memberSources, claims: async () => ponds.claims().map((l) => l.claim) };
+  const liveMembers = async (pond: string) => {
+    const snapshot = ponds.snapshot();
+    const unreadable = snapshot.claimsDirState === 'unreadable' && snapshot.claimsDir !== '';
+    const unknown = snapshot.problems.find((p) => p.code === 'invalid-settings' || (unreadable && p.file === snapshot.claimsDir));
+    if (unknown) throw new Error(unknown.message);
+    return (await resolvePondMeshMembers(liveSources, pond)).members;
+  };
   const mesh = new MeshManager({
     resolveMembers: async (pond) => (await resolvePondMeshMembers(memberSources, pond)).members,
+    liveMembers,
+    log: deps.log,
     allocator,
     askPassphrase: (request) => meshPrompts.ask(request),
     onHealth: (health) => bus.emit('mesh:health', health),
@@ -175,6 +193,7 @@ export function createEngine(deps: EngineDeps) {
     },
     ...(deps.mesh?.tuning ? { tuning: deps.mesh.tuning } : {}),
   });
+  ponds.subscribe(() => void mesh.reconcile());
   lifecycle.onStop(async () => {
     meshPrompts.cancelAll();
     await mesh.disconnectAll();

@@ -90,6 +90,38 @@ describe('mesh handlers', () => {
     expect(opened).toHaveLength(1);
   });
 
+  it('answers mesh:disconnect and mesh:disconnectAll only once the files say what is left', async () => {
+    const { engine, events, call } = setup();
+    await engine.start();
+    for (const slug of ['web', 'api']) {
+      await call('hosts:add', { pond: 'delta', slug, host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, expose: [String(web.port)] });
+    }
+    const { envPath, hostsPath } = pondFilePaths(engine.deps.pathEnv, 'delta');
+    const connectBoth = async () => {
+      await call('mesh:connect', { pond: 'delta' });
+      await until(() => lastHealth(events, 'web')?.forwards[0]?.state === 'ready' && lastHealth(events, 'api')?.forwards[0]?.state === 'ready', 'both ready');
+      await until(() => fs.existsSync(envPath) && fs.readFileSync(envPath, 'utf8').includes('CRABBOX_POND_WEB_'), 'both in the env file');
+    };
+
+    await connectBoth();
+    await call('mesh:disconnect', { pond: 'delta', member: 'web' });
+    // No waiting here: the answer comes after the files were rewritten.
+    expect(fs.readFileSync(envPath, 'utf8')).not.toContain('CRABBOX_POND_WEB_');
+    expect(fs.readFileSync(envPath, 'utf8')).toContain('CRABBOX_POND_API_');
+    await call('mesh:disconnect', { pond: 'delta' });
+    expect([fs.existsSync(envPath), fs.existsSync(hostsPath)]).toEqual([false, false]);
+
+    await connectBoth();
+    await call('mesh:disconnectAll');
+    expect([fs.existsSync(envPath), fs.existsSync(hostsPath)]).toEqual([false, false]);
+
+    // The same through the engine's own calls, as the Electron shell and the agent make them.
+    await connectBoth();
+    await engine.mesh.disconnect({ pond: 'delta' });
+    await engine.filesSettled();
+    expect([fs.existsSync(envPath), fs.existsSync(hostsPath)]).toEqual([false, false]);
+  });
+
   it('asks for a passphrase through an event and takes the answer through mesh:passphrase', async () => {
     const { engine, events, call } = setup();
     await engine.start();

@@ -1,6 +1,6 @@
 import { run } from './main';
-import { processIO } from './process-io';
+import { exitWhenDrained, processIO } from './process-io';
 
-process.exitCode = await run(process.argv.slice(2), processIO());
-// Sessions and watchers may hold the loop open after a command finished its work.
-process.exit();
+// Sessions and watchers may hold the loop open after a command finished its work, so the
+// process exits explicitly, but only once its output has reached the reader.
+await exitWhenDrained(await run(process.argv.slice(2), processIO()));

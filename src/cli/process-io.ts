@@ -5,6 +5,22 @@ import { processPathEnv } from '../lib/paths';
 import { startAgentProcess } from './start-agent';
 import type { CliIO } from './types';
 
+/**
+ * Writes to stdout or stderr until the reader goes away (`pond list | head`): then the
+ * rest of the output is dropped without a word and the command is asked to stop, as Ctrl-C
+ * would, so a foreground `pond connect` still tears down and removes its files.
+ */
+function outputStream(stream: NodeJS.WriteStream, stop: () => void): (text: string) => void {
+  let gone = false;
+  stream.on('error', () => {
+    gone = true;
+    stop();
+  });
+  return (text) => {
+    if (!gone) stream.write(text);
+  };
+}
+
 export function processIO(): CliIO {
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -12,8 +28,8 @@ export function processIO(): CliIO {
   // `on`, not `once`: signal-exit (under proper-lockfile) re-raises a signal nobody else listens to any more.
   for (const signal of signals) process.on(signal, stop);
   return {
-    out: (text) => void process.stdout.write(text),
-    err: (text) => void process.stderr.write(text),
+    out: outputStream(process.stdout, stop),
+    err: outputStream(process.stderr, stop),
     env: process.env,
     pathEnv: processPathEnv(),
     cwd: process.cwd(),
@@ -35,4 +51,25 @@ export function processIO(): CliIO {
     // This module is bundled into out/cli/pond.js, so its own URL is the CLI's script.
     startOwner: () => startAgentProcess(processPathEnv(), fileURLToPath(import.meta.url), process.env, process.cwd()),
   };
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the OS (or the stream is gone). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded) {
+      resolve();
+      return;
+    }
+    // Writes complete in order: this empty one completes after every earlier one.
+    stream.write('', () => resolve());
+  });
+}
+
+/**
+ * Exits with `code` after stdout and stderr have drained. Exiting at once would drop what
+ * a pipe had not taken yet (all but the first 64 KiB of a large `--json`), with exit 0.
+ */
+export async function exitWhenDrained(code: number): Promise<never> {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
 }

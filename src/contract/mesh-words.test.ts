@@ -10,6 +10,7 @@ const ready: Session = { state: 'ready', port: 2222, since: 0 };
 const failed: Session = { state: 'failed', reason: 'retries-exhausted', lastError: 'refused', hostKey: null };
 const reconnecting: Session = { state: 'reconnecting', attempt: 2, retryAt: null, lastError: 'reset' };
 const connecting: Session = { state: 'connecting', attempt: 1, retryAt: null, lastError: null };
+const waiting: Session = { state: 'waiting', detail: 'ssh endpoint not yet recorded for this lease' };
 const changed: Session = {
   state: 'failed',
   reason: 'host-key-changed',
@@ -38,6 +39,16 @@ describe('pondConnection', () => {
     expect(pondConnection(pond(member('web', failed, []), member('api', failed, []))).connection).toBe('failed');
   });
 
+  it('counts a member waiting for its address as connecting, never as failed', () => {
+    expect(pondConnection(pond(member('web', waiting, [forward({ state: 'waiting' } as Partial<MeshForwardShape>)])))).toEqual({
+      connection: 'connecting',
+      forwardsReady: 0,
+      forwardsTotal: 1,
+    });
+    expect(pondConnection(pond(member('web', ready), member('api', waiting, []))).connection).toBe('degraded');
+    expect(pondConnection(pond(member('web', failed, []), member('api', waiting, []))).connection).toBe('degraded');
+  });
+
   it('tells reconnecting from connecting while nothing is up yet', () => {
     expect(pondConnection(pond(member('web', reconnecting, []), member('api', connecting, []))).connection).toBe('reconnecting');
     expect(pondConnection(pond(member('web', connecting, []))).connection).toBe('connecting');
@@ -55,6 +66,15 @@ describe('session words', () => {
     );
     expect(sessionText(ready, 0)).toBe('Connected on SSH port 2222.');
     expect(sessionText({ state: 'stopped' }, 0)).toBe('Disconnected.');
+  });
+
+  it('adds what the window offers to a failure the engine words without naming a button', () => {
+    const gaveUp = { ...failed, lastError: 'connection refused (gave up after 10 attempts in a row; checking about once a minute whether the server is back)' };
+    expect(sessionText(gaveUp, 0)).toBe('connection refused (gave up after 10 attempts in a row; checking about once a minute whether the server is back). Retry now tries again at once.');
+    expect(sessionLine(gaveUp, 0)).toBe('failed: connection refused (gave up after 10 attempts in a row; checking about once a minute whether the server is back)');
+    const noPassphrase: Session = { state: 'failed', reason: 'key-unusable', lastError: 'no passphrase was given for /k/id_ed25519', hostKey: null };
+    expect(sessionText(noPassphrase, 0)).toBe('no passphrase was given for /k/id_ed25519. Retry now asks again.');
+    expect(sessionLine(noPassphrase, 0)).toBe('failed: no passphrase was given for /k/id_ed25519');
   });
 
   it('names a failure without numbers the settings can change', () => {
@@ -87,5 +107,17 @@ describe('forward words', () => {
       '1 of 2 forwards up, 1 member failed',
     );
     expect(pondSummary(pond(member('web', ready)))).toBe('1 of 1 forward up');
+    const waitingForward = forward({ state: 'waiting', member: 'db' } as Partial<MeshForwardShape>);
+    expect(pondSummary(pond(member('web', ready), member('db', waiting, [waitingForward])))).toBe('1 of 2 forwards up, 1 member waiting for an address');
+    expect(pondSummary(pond(member('web', failed, []), member('db', waiting, [waitingForward]), member('db2', waiting, [])))).toBe(
+      '0 of 1 forward up, 1 member failed, 2 waiting for an address',
+    );
+  });
+
+  it('says a member is waiting for its address, not that it failed', () => {
+    expect(sessionBadge(waiting)).toBe('waiting for an address');
+    expect(sessionText(waiting, 0)).toBe('Waiting for an address: ssh endpoint not yet recorded for this lease. It connects by itself once the address is known.');
+    expect(sessionLine(waiting, 0)).toBe('waiting for an address (ssh endpoint not yet recorded for this lease)');
+    expect(forwardBadge(forward({ state: 'waiting' } as Partial<MeshForwardShape>))).toEqual({ text: 'waiting for an address', tone: 'connecting' });
   });
 });

@@ -36,6 +36,8 @@ export const hostKeyMismatchSchema = z.object({
 
 /** A member's SSH session. Times are epoch milliseconds. */
 export const meshSessionSchema = z.discriminatedUnion('state', [
+  /** crabbox has not recorded the member's SSH address yet; it connects by itself once it has. Not a failure. */
+  z.object({ state: z.literal('waiting'), detail: z.string() }),
   z.object({ state: z.literal('connecting'), attempt: z.number().int(), retryAt: z.number().nullable(), lastError: z.string().nullable() }),
   z.object({ state: z.literal('ready'), port: z.number().int(), since: z.number() }),
   z.object({ state: z.literal('reconnecting'), attempt: z.number().int(), retryAt: z.number().nullable(), lastError: z.string() }),
@@ -62,6 +64,7 @@ const meshForwardFields = {
 };
 
 export const meshForwardSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('waiting'), ...meshForwardFields }),
   z.object({ state: z.literal('connecting'), ...meshForwardFields }),
   z.object({ state: z.literal('ready'), ...meshForwardFields }),
   z.object({ state: z.literal('reconnecting'), retryAt: z.number().nullable(), ...meshForwardFields }),

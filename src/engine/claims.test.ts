@@ -96,6 +96,20 @@ describe('parseClaimBytes order of checks', () => {
     expect(misfiled.problem.message).toContain('cbx_2.json');
   });
 
+  it('reports a claim with an absurdly long slug or pond as a problem naming the file, never as a member', () => {
+    const slug = parse(JSON.stringify({ leaseID: 'cbx_1', slug: 'a'.repeat(800_000), pond: 'alpha' }));
+    expect(slug).toMatchObject({
+      kind: 'problem',
+      problem: {
+        file: '/c/cbx_1.json',
+        code: 'invalid-field',
+        message: 'claim file /c/cbx_1.json has a slug 800000 characters long (crabbox makes them at most 41), so it is not shown. Shorten the slug or move the file out of the claims directory.',
+      },
+    });
+    expect(parse(JSON.stringify({ leaseID: 'cbx_1', pond: 'p'.repeat(256) }))).toMatchObject({ kind: 'problem', problem: { message: expect.stringContaining('has a pond 256 characters long') } });
+    expect(parse(JSON.stringify({ leaseID: 'cbx_1', slug: 'a'.repeat(255), pond: 'alpha' }))).toMatchObject({ kind: 'claim' });
+  });
+
   it('refuses a byte-order mark like Go does', () => {
     expect(parse(`\uFEFF{"leaseID":"cbx_1"}`)).toMatchObject({ kind: 'problem', problem: { code: 'invalid-json' } });
   });

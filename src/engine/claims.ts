@@ -13,6 +13,12 @@ import { byteCompare } from '../lib/byte-order';
 /** Claims are a few hundred bytes; anything past this was not written by crabbox. */
 export const MAX_CLAIM_BYTES = 1024 * 1024;
 
+/**
+ * crabbox makes slugs and pond names of at most 41 characters. Past this they cannot be a
+ * directory name or a host alias anywhere, and would only flood every table they appear in.
+ */
+export const MAX_CLAIM_NAME_CHARS = 255;
+
 export type ProblemCode =
   | 'invalid-json'
   | 'invalid-utf8'
@@ -238,6 +244,13 @@ export function parseClaimBytes(file: string, name: string, signature: string, b
   if (claim.leaseID !== leaseID) {
     return problem(name, signature, file, 'misfiled',
       `claim file ${file} contains lease id ${JSON.stringify(claim.leaseID)} but is named for ${JSON.stringify(leaseID)}; crabbox refuses misfiled claims and stops its pond commands. Rename it to ${claim.leaseID}.json or move it out of the claims directory.`);
+  }
+  for (const field of ['slug', 'pond'] as const) {
+    const length = [...claim[field]].length;
+    if (length > MAX_CLAIM_NAME_CHARS) {
+      return problem(name, signature, file, 'invalid-field',
+        `claim file ${file} has a ${field} ${length} characters long (crabbox makes them at most 41), so it is not shown. Shorten the ${field} or move the file out of the claims directory.`);
+    }
   }
   return { kind: 'claim', name, signature, text, claim: { file, leaseID, claim } };
 }

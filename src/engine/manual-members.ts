@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PondError } from '../lib/errors';
 import { MAX_EXPOSED_PORTS, requestedExposedPorts } from './exposed-ports';
-import { MAX_NAME_LENGTH, normalizeName, normalizePondName, normalizeSlug, requestedSlug, requiredPondFlag } from '../lib/names';
+import { MAX_NAME_LENGTH, normalizePondName, normalizeSlug, requestedSlug, requiredPondFlag } from '../lib/names';
 import type { ManualMember, Settings } from './settings-store';
 
 export const DEFAULT_SSH_PORT = 22;
@@ -149,7 +149,7 @@ function validateIdentityFile(raw: string | undefined, deps: ManualDeps): Checke
 /** What a form says about a pond or member name crabbox refused (lib/names.ts has crabbox's words). */
 function nameForm(kind: 'pond' | 'member', input: string): string {
   if (input.trim() === '') return kind === 'pond' ? 'Enter the pond this host belongs to, e.g. alpha.' : 'Enter a name for this member, e.g. web.';
-  if (normalizeName(input) === '') return `${JSON.stringify(input)} has no letter or digit; a ${kind} name needs one.`;
+  if (normalizePondName(input) === '') return `${JSON.stringify(input)} has no letter or digit; a ${kind} name needs one.`;
   return `A ${kind} name can be at most ${MAX_NAME_LENGTH} characters long (spaces and symbols count as one dash).`;
 }
 

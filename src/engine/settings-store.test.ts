@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir as newTempDir } from '../lib/testing/temp-dir';
-import { lazyConfBackend, openConfBackend, SettingsStore } from './settings-store';
+import { lazyConfBackend, openConfBackend, prepareSettingsDir, SettingsStore } from './settings-store';
 
 const tempDir = () => newTempDir('pond-settings-');
 
@@ -59,3 +59,40 @@ describe('lazyConfBackend', () => {
     expect(() => lazy.get('manualMembers')).toThrow(/config\.json cannot be read .*fix or move it aside/);
   });
 });
+
+describe('the settings file on disk', () => {
+  const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
+  /** Runs `body` with a umask that lets everyone read and write what is created. */
+  function withOpenUmask(body: () => void): void {
+    const previous = process.umask(0);
+    try {
+      body();
+    } finally {
+      process.umask(previous);
+    }
+  }
+
+  it('is 0600 in a 0700 directory whatever the umask', () => {
+    const dir = path.join(tempDir(), 'Pond Desktop');
+    withOpenUmask(() => {
+      const store = new SettingsStore(lazyConfBackend(dir));
+      store.set('crabboxPath', '/opt/crabbox');
+      store.set('manualMembers', []);
+      expect(mode(dir)).toBe(0o700);
+      expect(mode(store.path)).toBe(0o600);
+    });
+  });
+
+  it('tightens a directory and file an older version left open', () => {
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o755);
+    fs.writeFileSync(path.join(dir, 'config.json'), '{}', { mode: 0o644 });
+    fs.chmodSync(path.join(dir, 'config.json'), 0o644);
+    prepareSettingsDir(dir);
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(path.join(dir, 'config.json'))).toBe(0o600);
+    expect(new SettingsStore(openConfBackend(dir)).get('crabboxPath')).toBe('');
+  });
+});
+

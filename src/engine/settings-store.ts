@@ -4,7 +4,7 @@
  * same file with `conf`, which electron-store wraps. Values are zod-checked on read so a
  * hand-edited file yields a clear error naming the key instead of a crash.
  */
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
@@ -64,13 +64,29 @@ export function confOptions(cwd?: string) {
     projectName: 'pond-desktop',
     projectVersion: String(SETTINGS_VERSION),
     defaults: DEFAULT_SETTINGS,
+    // conf chmods each write to this explicitly, so the umask cannot loosen it.
+    configFileMode: 0o600,
     ...(cwd ? { cwd } : {}),
   };
+}
+
+/**
+ * The settings directory 0700 and the file 0600, whatever the umask and whatever an older
+ * version left: the file names hosts, key paths and the crabbox binary to run. conf would
+ * create the directory with the umask's mode, so it is made here first.
+ */
+export function prepareSettingsDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  chmodSync(dir, 0o700);
+  const file = path.join(dir, `${SETTINGS_FILE_NAME}.json`);
+  if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
 }
 
 /** Opens the settings file with `conf` in an explicit directory (CLI, host, tests). */
 export function openConfBackend(dir: string): SettingsBackend {
   try {
+    prepareSettingsDir(dir);
     return new Conf<Settings>(confOptions(dir)) as unknown as SettingsBackend;
   } catch (error) {
     throw new PondError(

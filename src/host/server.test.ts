@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -13,6 +14,7 @@ import { startHost, type RunningHost } from './server';
 let host: RunningHost;
 let root: string;
 let engine: ReturnType<typeof createEngine>;
+let logged: string[];
 
 beforeEach(async () => {
   root = tempDir('pond-host-');
@@ -29,7 +31,8 @@ beforeEach(async () => {
     settings: openConfBackend(path.join(root, 'data')),
     log: () => {},
   });
-  host = await startHost({ handlers: createHandlers(engine), bus: engine.bus, rendererDir });
+  logged = [];
+  host = await startHost({ handlers: createHandlers(engine), bus: engine.bus, rendererDir, log: (m) => logged.push(m) });
 });
 
 afterEach(async () => {
@@ -55,6 +58,21 @@ function connect(query: string, origin = host.origin): Promise<WebSocket> {
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
   });
+}
+
+/** Sends raw bytes and returns everything the host answers until it closes the connection. */
+function raw(bytes: string | Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port: host.port }, () => socket.end(bytes));
+    let got = '';
+    socket.on('data', (chunk: Buffer) => (got += chunk.toString('latin1')));
+    socket.on('close', () => resolve(got));
+    socket.on('error', reject);
+  });
+}
+
+function closeCode(ws: WebSocket): Promise<number> {
+  return new Promise((resolve) => ws.once('close', (code) => resolve(code)));
 }
 
 function next(ws: WebSocket): Promise<WsMessage> {
@@ -121,4 +139,41 @@ describe('web host', () => {
     expect(await event).toEqual({ kind: 'event', event: 'app:notice', payload: { level: 'info', message: 'hello', at: '2026-11-22T00:00:00Z' } });
     ws.close();
   });
+
+  it('answers a request line that is not a URL with 400 and stays up', async () => {
+    const hostHeader = `Host: 127.0.0.1:${host.port}`;
+    expect(await raw(`GET http://[ HTTP/1.1\r\n${hostHeader}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
+    const upgrade = `GET http://[ HTTP/1.1\r\n${hostHeader}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    expect(await raw(upgrade)).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+    expect(await raw('\u0000\u0001 nonsense\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await raw(`GET / HTTP/1.1\r\n${hostHeader}\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 /);
+    expect((await get('/')).status).toBe(200);
+    expect(logged.some((l) => l.includes('which is not a path'))).toBe(true);
+  });
+
+  it('closes a WebSocket that sends a frame over 1 MiB (1009) or text that is not UTF-8 (1007), and stays up', async () => {
+    const big = await connect(`?token=${host.token}`);
+    const bigClosed = closeCode(big);
+    big.on('error', () => {});
+    big.send('x'.repeat(1024 * 1024 + 1));
+    expect(await bigClosed).toBe(1009);
+
+    const broken = await connect(`?token=${host.token}`);
+    const brokenClosed = closeCode(broken);
+    broken.on('error', () => {});
+    broken.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect(await brokenClosed).toBe(1007);
+
+    const fine = await connect(`?token=${host.token}`);
+    const reply = next(fine);
+    fine.send(JSON.stringify({ id: 1, channel: 'app:info' }));
+    expect(await reply).toMatchObject({ kind: 'response', id: 1 });
+    fine.close();
+  });
+
+  it('logs refused attempts a few times a minute, however many arrive', async () => {
+    for (let i = 0; i < 40; i += 1) await expect(connect('?token=wrong')).rejects.toThrow('HTTP 401');
+    expect(logged.filter((l) => l.includes('wrong token'))).toHaveLength(3);
+  });
 });
+

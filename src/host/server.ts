@@ -1,7 +1,9 @@
 /**
  * The loopback web host: serves the built renderer over HTTP and carries the same API as
  * Electron IPC over a WebSocket. Bound to 127.0.0.1 only; every API connection must
- * present the per-start random token and come from the host's own origin.
+ * present the per-start random token and come from the host's own origin. Anything a
+ * local program sends (a malformed request line, a broken WebSocket frame) is answered
+ * with a 4xx or a close code and never takes the host, and the forwards it holds, down.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -10,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { wsRequestSchema, type WsMessage } from '../contract/index';
 import type { EventBus } from '../api/bus';
 import { dispatch, type Handlers } from '../api/dispatch';
+import { refusalLog } from './refusal-log';
 import { readStatic } from './static-files';
 
 export interface HostOptions {
@@ -20,6 +23,8 @@ export interface HostOptions {
   port?: number;
   token?: string;
   log?: (message: string) => void;
+  /** Clock for rate-limiting the log of refused attempts (tests). */
+  now?: () => number;
 }
 
 export interface RunningHost {
@@ -49,9 +54,19 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`);
 }
 
+/** The request target as a URL, or null when it is not one (`GET http://[ HTTP/1.1`). */
+function requestURL(target: string | undefined, origin: string): URL | null {
+  try {
+    return new URL(target ?? '/', origin);
+  } catch {
+    return null;
+  }
+}
+
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? crypto.randomBytes(24).toString('base64url');
   const log = options.log ?? (() => {});
+  const refused = refusalLog({ log, ...(options.now ? { now: options.now } : {}) });
   let allowedHosts: Set<string> = new Set();
   let origin = '';
 
@@ -64,8 +79,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const { pathname } = new URL(req.url ?? '/', origin);
-    void readStatic(options.rendererDir, pathname).then((file) => {
+    const url = requestURL(req.url, origin);
+    if (url === null) {
+      refused(`web host: refused a request for ${JSON.stringify(String(req.url).slice(0, 80))}, which is not a path`);
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request\n');
+      return;
+    }
+    void readStatic(options.rendererDir, url.pathname).then((file) => {
       if (file.status === 404) {
         res.writeHead(404, { 'Content-Type': 'text/plain', ...SECURITY_HEADERS }).end('not found\n');
         return;
@@ -78,17 +98,34 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const clients = new Set<WebSocket>();
 
+  // Node answers a request it cannot parse with 400 when nobody listens here; this also logs it.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    refused(`web host: refused a request it cannot read (${error.code ?? error.message})`);
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
+  });
+
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
+    // Node hands the socket over without an error listener; a reset now must not throw.
+    socket.on('error', () => socket.destroy());
+    const url = requestURL(req.url, origin);
+    if (url === null) {
+      refused(`web host: refused a WebSocket request for ${JSON.stringify(String(req.url).slice(0, 80))}, which is not a path`);
+      return refuseUpgrade(socket, 400, 'Bad Request');
+    }
     if (url.pathname !== '/api') return refuseUpgrade(socket, 404, 'Not Found');
     if (!allowedHosts.has(req.headers.host ?? '')) return refuseUpgrade(socket, 421, 'Misdirected Request');
     const requestOrigin = req.headers.origin ?? '';
     if (![...allowedHosts].some((h) => requestOrigin === `http://${h}`)) {
-      log(`web host: refused a connection from origin ${JSON.stringify(requestOrigin)}`);
+      refused(`web host: refused a connection from origin ${JSON.stringify(requestOrigin.slice(0, 200))}`);
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
     if (!tokensMatch(url.searchParams.get('token'), token)) {
-      log('web host: refused a connection with a wrong token');
+      refused('web host: refused a connection with a wrong token');
       return refuseUpgrade(socket, 401, 'Unauthorized');
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws));
@@ -101,11 +138,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       clients.delete(ws);
       gone.abort();
     });
+    // A frame over maxPayload (1009) or text that is not UTF-8 (1007): ws closes with the code, then reports it here.
+    ws.on('error', (error) => refused(`web host: closed a WebSocket connection that broke the protocol (${error.message})`));
     ws.on('message', (data) => {
       let request;
       try {
         request = wsRequestSchema.parse(JSON.parse(String(data)));
       } catch {
+        refused('web host: closed a WebSocket connection that sent a malformed request');
         ws.close(1003, 'malformed request');
         return;
       }
@@ -127,6 +167,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  server.on('error', (error) => log(`web host: ${error.message}`));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('web host: no TCP address');
   const port = address.port;

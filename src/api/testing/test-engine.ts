@@ -21,6 +21,8 @@ export interface TestEngineOptions {
   openExternal?: EngineDeps['openExternal'];
   transport?: 'ipc' | 'websocket';
   owner?: EngineDeps['owner'];
+  /** SSH session timings and the local port range (keep tests off 51820–52819). */
+  mesh?: EngineDeps['mesh'];
 }
 
 export interface TestEngine {
@@ -53,6 +55,7 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
     ...(options.owner ? { owner: options.owner } : {}),
+    ...(options.mesh ? { mesh: options.mesh } : {}),
     log: (message) => void logs.push(message),
   });
   const events: TestEngine['events'] = [];

@@ -220,11 +220,30 @@ describe('pond connect in the foreground against a real sshd', () => {
   it('gives up with exit 1 when no member can connect, leaving no files', async () => {
     const range = await findFreePortRange(5);
     const io = newIO({}, range);
-    claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', labels: { crabbox_exposed_ports: '80' } });
+    // An address but no key and no ssh-agent: nothing will change that by itself.
+    claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: '80' } });
     expect(await runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io)).toBe(1);
     expect(io.stdout()).toBe('');
-    expect(io.stderr()).toContain('web: failed: ssh endpoint not yet recorded for this lease');
+    expect(io.stderr()).toContain('web: failed: no SSH key for this lease');
     expect(io.stderr()).toContain('pond "alpha": every member has failed; giving up');
+    expect(existsSync(pondFilePaths(io.pathEnv, 'alpha').envPath)).toBe(false);
+  });
+
+  it('waits for a member whose address crabbox has not recorded yet, and connects it once the claim has one', async () => {
+    const range = await findFreePortRange(5);
+    const io = newIO({ CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: sshd.clientKeyPath }, range);
+    const pending = { leaseID: 'cbx_00000000000a', slug: 'web', labels: { crabbox_exposed_ports: String(web.port) } };
+    claim(io, pending);
+    const exit = runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io);
+    await until(() => io.stderr().includes('no forwards are up yet; still trying'), () => `waiting; stderr so far:\n${io.stderr()}`, 20_000);
+    expect(io.stderr()).toContain('web: waiting for an address (ssh endpoint not yet recorded for this lease');
+    expect(io.stderr()).not.toContain('failed');
+
+    claim(io, { ...pending, sshHost: '127.0.0.1', sshPort: sshd.port });
+    await until(() => io.stderr().includes('1 forward up; rewrote'), () => `connected; stderr so far:\n${io.stderr()}`, 20_000);
+    expect(await greeting(range.min)).toBe('web');
+    io.interrupt();
+    expect(await exit).toBe(0);
     expect(existsSync(pondFilePaths(io.pathEnv, 'alpha').envPath)).toBe(false);
   });
 });

@@ -13,7 +13,7 @@
  *   connected and no file is written.
  */
 import { goJSON } from '../../lib/go-json';
-import { sessionLine, type EventPayload, type MeshForwardShape, type MeshMemberShape, type MeshPondShape } from '../../contract/index';
+import { sessionLine, type EventPayload, type MeshMemberShape, type MeshPondShape } from '../../contract/index';
 import type { ControlClient } from '../../agent/control-client';
 import type { Engine } from '../../api/engine';
 import type { MeshMember } from '../../engine/mesh/types';
@@ -79,9 +79,9 @@ function attempted(pond: MeshPondShape): boolean {
   return pond.members.every((m) => m.session.state !== 'connecting' || m.session.lastError !== null);
 }
 
-/** Every forward is up or has failed. */
+/** Every forward is up, has failed, or waits for its member's address (which only crabbox can give it). */
 function decided(pond: MeshPondShape): boolean {
-  return pond.members.every((m) => m.forwards.every((f) => f.state === 'ready' || f.state === 'failed' || f.state === 'stopped'));
+  return pond.members.every((m) => m.session.state === 'waiting' || m.forwards.every((f) => f.state === 'ready' || f.state === 'failed' || f.state === 'stopped'));
 }
 
 function allFailed(pond: MeshPondShape): boolean {
@@ -178,12 +178,12 @@ async function askPassphrase(io: CliIO, request: EventPayload<'mesh:passphraseRe
   return io.readLine(`${again}passphrase for ${request.keyPath} (${request.member}): `);
 }
 
-/** The forwards that failed, one line each with the reason. */
+/** The forwards that are not up, one line each with the reason. */
 function failures(pond: MeshPondShape): string[] {
   return pond.members.flatMap((m) =>
     m.forwards
-      .filter((f): f is Extract<MeshForwardShape, { state: 'failed' }> | Extract<MeshForwardShape, { state: 'connecting' }> => f.state === 'failed' || f.state === 'connecting')
-      .map((f) => `  ${f.member}:${f.remotePort}: ${f.state === 'connecting' ? 'still connecting' : (f.lastError ?? (m.session.state === 'failed' ? m.session.lastError : 'failed'))}`),
+      .filter((f) => f.state !== 'ready' && f.state !== 'stopped')
+      .map((f) => `  ${f.member}:${f.remotePort}: ${m.session.state === 'waiting' || m.session.state === 'failed' ? sessionLine(m.session, Date.now()) : (f.lastError ?? `still ${f.state}`)}`),
   );
 }
 

@@ -29,4 +29,11 @@ describe('forwardStateFor', () => {
     expect(forwardStateFor({ state: 'ready', port: 22, since: 0 }, 'unbound')).toEqual({ state: 'connecting' });
     expect(forwardStateFor(changed, 'unbound')).toEqual({ state: 'failed', reason: 'host-key-changed' });
   });
+
+  it('waits with a member that has no SSH address yet, bound or not, until it is switched off', () => {
+    const waiting: SessionHealth = { state: 'waiting', detail: 'ssh endpoint not yet recorded for this lease' };
+    expect(forwardStateFor(waiting, 'bound')).toEqual({ state: 'waiting' });
+    expect(forwardStateFor(waiting, 'unbound')).toEqual({ state: 'waiting' });
+    expect(forwardStateFor(waiting, 'stopped')).toEqual({ state: 'stopped' });
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * What the mesh reports about itself: one SSH session per member, one health record per
  * forward. States are discriminated unions so the UI, the CLI and the env-file writer can
- * tell "up", "coming back", "given up" and "switched off" apart without guessing.
+ * tell "waiting for an address", "up", "coming back", "given up" and "switched off" apart
+ * without guessing.
  * Times are milliseconds since the epoch from the mesh's clock.
  */
 import type { PortMove } from './port-allocator';
@@ -31,6 +32,8 @@ export interface HostKeyMismatch {
 }
 
 export type SessionHealth =
+  /** Connected, but crabbox has not recorded the member's SSH address yet: it connects once it has. */
+  | { state: 'waiting'; detail: string }
   | { state: 'connecting'; attempt: number; retryAt: number | null; lastError: string | null }
   | { state: 'ready'; port: number; since: number }
   | { state: 'reconnecting'; attempt: number; retryAt: number | null; lastError: string }
@@ -41,6 +44,7 @@ export type SessionHealth =
 export type RemotePortStatus = 'unknown' | 'open' | 'closed';
 
 export type ForwardState =
+  | { state: 'waiting' }
   | { state: 'connecting' }
   | { state: 'ready' }
   | { state: 'reconnecting'; retryAt: number | null }
@@ -87,6 +91,7 @@ export interface MeshStatus {
 /** The forward's state follows its member's session unless the forward itself is off or unbound. */
 export function forwardStateFor(session: SessionHealth, own: 'stopped' | 'unbound' | 'bound'): ForwardState {
   if (own === 'stopped') return { state: 'stopped' };
+  if (session.state === 'waiting') return { state: 'waiting' };
   if (own === 'unbound' && session.state !== 'failed') return { state: 'connecting' };
   switch (session.state) {
     case 'connecting':

@@ -98,7 +98,8 @@ describe('MeshManager.wake against OpenSSH sshd', () => {
       if (at !== null) clock.advance(at - clock.now());
     }
     expect(session(manager, 'web')).toMatchObject({ state: 'failed', reason: 'retries-exhausted' });
-    expect(clock.pendingDelays()).toEqual([]);
+    // Given up, it only checks about once a minute whether the server is back.
+    expect(clock.pendingDelays().some((ms) => ms >= 45_000 && ms <= 75_000)).toBe(true);
 
     await sshd.restart();
     manager.wake();

@@ -4,12 +4,21 @@
  * independent: one failing never touches another's forwards. Whenever the set of ready
  * forwards of a pond changes, `onForwardsChanged` gets the new forward table, so the
  * env/hosts files always say what is really up (and are removed on disconnect).
+ *
+ * The mesh follows the pond while connected (`reconcile`, called on every change of the
+ * claims and hand-added hosts): a member that gets its SSH address connects, a port added
+ * or removed adds or removes its forward, a member or pond that is gone is disconnected.
+ * Listeners are bound one at a time in crabbox's order (members by name, ports ascending),
+ * so a port that is taken moves the forwards after it exactly as crabbox and
+ * `pond connect --json` move them. Changes are applied one at a time.
  */
+import { byteCompare } from '../../lib/byte-order';
 import { PondError } from '../../lib/errors';
 import { ConnectionChanges, type PondConnectionChange } from './connection-changes';
-import { Forward, type ChannelSource } from './forward';
-import type { ForwardHealth, MemberHealth, MeshStatus, PondHealth, SessionHealth } from './health';
+import { Forward } from './forward';
+import type { ForwardHealth, MemberHealth, MeshStatus, PondHealth } from './health';
 import { forgetHostKey } from './known-hosts';
+import { MemberLink } from './member-link';
 import type { PortAllocator } from './port-allocator';
 import { DEFAULT_TUNING, MemberSession, systemClock, type MeshClock, type SessionTuning } from './session';
 import { KeyRing } from './session-keys';
@@ -38,8 +47,14 @@ export interface ForwardsChange {
 }
 
 export interface MeshManagerOptions {
-  /** The pond's members after name disambiguation (mesh-edges' collectMeshMembers). */
+  /** The pond's members after name disambiguation (mesh-edges' collectMeshMembers), fresh from disk: for connect and retry. */
   resolveMembers(pond: string): Promise<MeshMember[]>;
+  /**
+   * The pond's members as the live directory holds them, for `reconcile` (default:
+   * resolveMembers). Throws when they cannot be known right now (an unreadable claims
+   * directory): then nothing is changed, rather than every member taken for gone.
+   */
+  liveMembers?(pond: string): Promise<MeshMember[]>;
   allocator: PortAllocator;
   /** Asks the user for a key passphrase; null when they cancel. */
   askPassphrase(request: PassphraseRequest): Promise<string | null>;
@@ -48,6 +63,8 @@ export interface MeshManagerOptions {
   onForwardsChanged?(change: ForwardsChange): void;
   /** A pond's connection (or the set of its failed members) changed; becomes the `mesh:connection` event. */
   onConnection?(change: PondConnectionChange): void;
+  /** Why a reconcile could not run (the members could not be read). */
+  log?(message: string): void;
   clock?: MeshClock;
   tuning?: Partial<SessionTuning>;
   /** Open one channel per forward when a session comes up, to learn whether the remote port listens. */
@@ -60,39 +77,25 @@ function hasTarget(member: MeshMember): member is TargetedMember {
   return member.target !== null;
 }
 
-function sameTarget(a: SshTarget | null, b: SshTarget | null): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** Whether a new resolution needs another session: the address (or having one at all) changed. */
+function sameAddress(a: MeshMember, b: MeshMember): boolean {
+  return JSON.stringify(a.target) === JSON.stringify(b.target) && Boolean(a.pending) === Boolean(b.pending);
 }
 
-/** One member of a connected pond: its session (swappable when its target changes) and forwards. */
-class MemberLink implements ChannelSource {
-  session: MemberSession | null = null;
-  readonly forwards = new Map<number, Forward>();
+function byName(a: MemberLink, b: MemberLink): number {
+  return byteCompare(a.member.name, b.member.name);
+}
 
-  constructor(public member: MeshMember) {}
+const ascending = (a: number, b: number) => a - b;
 
-  get health(): SessionHealth {
-    if (this.session) return this.session.health;
-    return {
-      state: 'failed',
-      reason: 'no-target',
-      lastError: this.member.targetProblem ?? `no SSH target is known for ${this.member.name}`,
-      hostKey: null,
-    };
-  }
-
-  openChannel(remotePort: number, sourcePort: number) {
-    if (!this.session) return Promise.reject(new Error(this.health.state === 'failed' ? this.health.lastError : 'not connected'));
-    return this.session.openChannel(remotePort, sourcePort);
-  }
-
-  runningForwards(): Forward[] {
-    return [...this.forwards.values()].filter((f) => f.isRunning);
-  }
+/** A connected pond: its members by name, and whether it was connected as a whole (then members that join are connected too). */
+interface PondLink {
+  members: Map<string, MemberLink>;
+  follow: boolean;
 }
 
 export class MeshManager {
-  private readonly ponds = new Map<string, Map<string, MemberLink>>();
+  private readonly ponds = new Map<string, PondLink>();
   private readonly keys = new KeyRing();
   private readonly clock: MeshClock;
   private readonly tuning: SessionTuning;
@@ -100,57 +103,66 @@ export class MeshManager {
   private flushScheduled = false;
   private readonly lastForwards = new Map<string, string>();
   private readonly connections = new ConnectionChanges();
+  /** Connect, disconnect, retry and reconcile change the ponds one at a time. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private reconcileQueued: Promise<void> | null = null;
 
   constructor(private readonly options: MeshManagerOptions) {
     this.clock = options.clock ?? systemClock;
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
   }
 
-  /** Connects the selection: binds its listeners, then starts the members' sessions. */
-  async connect(selection: MeshSelection): Promise<PondHealth> {
-    const links = await this.refresh(selection);
-    const started: Array<Promise<void>> = [];
-    for (const { link, ports } of links) {
-      for (const port of ports) started.push(this.forwardOf(link, selection.pond, port).start());
-    }
-    await Promise.all(started);
-    for (const { link } of links) {
-      if (link.session && link.runningForwards().length > 0) link.session.start();
-      this.markDirty(link);
-    }
-    return this.pondHealth(selection.pond);
+  /** Connects the selection: binds its listeners one by one in crabbox's order, then starts the members' sessions. */
+  connect(selection: MeshSelection): Promise<PondHealth> {
+    return this.exclusive(() => this.connectNow(selection));
   }
 
   /** Switches the selection off: listeners closed, sessions without forwards ended, never reconnected. */
-  async disconnect(selection: MeshSelection): Promise<PondHealth> {
-    const members = this.ponds.get(selection.pond);
-    if (!members) return { pond: selection.pond, members: [] };
-    const links = this.select(members, selection);
-    await Promise.all(links.flatMap(({ link, ports }) => ports.map((p) => link.forwards.get(p)?.stop())));
-    for (const { link } of links) {
-      if (link.runningForwards().length === 0) link.session?.stop();
-      this.markDirty(link);
-    }
-    const health = this.pondHealth(selection.pond);
-    if ([...members.values()].every((link) => link.runningForwards().length === 0)) {
+  disconnect(selection: MeshSelection): Promise<PondHealth> {
+    return this.exclusive(async () => {
+      const pond = this.ponds.get(selection.pond);
+      if (!pond) return { pond: selection.pond, members: [] };
+      const links = this.select(pond, selection);
+      if (selection.member === undefined) pond.follow = false;
+      for (const { link } of links) link.follow = false;
+      await Promise.all(links.flatMap(({ link, ports }) => ports.map((p) => link.forwards.get(p)?.stop())));
+      for (const { link } of links) {
+        if (!link.active) link.session?.stop();
+        this.markDirty(link);
+      }
+      const health = this.pondHealth(selection.pond);
+      // Reported now, not a tick later, so a caller that waits for the files sees them changed.
       this.flush();
-      this.ponds.delete(selection.pond);
-      this.emitForwards(selection.pond);
-    }
-    return health;
+      this.dropIfIdle(selection.pond, pond);
+      return health;
+    });
   }
 
   /** Tries the selection again now: failed sessions restart, unbound listeners rebind. */
-  async retry(selection: MeshSelection): Promise<PondHealth> {
-    const members = this.ponds.get(selection.pond);
-    const needsResolve = !members || this.select(members, selection).some(({ link }) => !link.session);
-    if (needsResolve) return this.connect(selection);
-    for (const { link, ports } of this.select(members, selection)) {
-      await Promise.all(ports.map((p) => this.forwardOf(link, selection.pond, p).start()));
-      link.session?.retry();
-      this.markDirty(link);
-    }
-    return this.pondHealth(selection.pond);
+  retry(selection: MeshSelection): Promise<PondHealth> {
+    return this.exclusive(async () => {
+      const pond = this.ponds.get(selection.pond);
+      const needsResolve = !pond || this.select(pond, selection).some(({ link }) => !link.session);
+      if (needsResolve) return this.connectNow(selection);
+      for (const { link, ports } of this.select(pond, selection)) {
+        for (const port of ports) await this.forwardOf(link, selection.pond, port).start();
+        link.session?.retry();
+        this.markDirty(link);
+      }
+      return this.pondHealth(selection.pond);
+    });
+  }
+
+  /**
+   * Brings every connected pond in line with its members as they are now (after a claim or
+   * a hand-added host changed). Calls made while one is waiting to run share it.
+   */
+  reconcile(): Promise<void> {
+    this.reconcileQueued ??= this.exclusive(async () => {
+      this.reconcileQueued = null;
+      for (const pond of [...this.ponds.keys()]) await this.reconcilePond(pond);
+    });
+    return this.reconcileQueued;
   }
 
   /**
@@ -158,8 +170,8 @@ export class MeshManager {
    * starts over and every pending retry happens now, instead of after its backoff.
    */
   wake(): void {
-    for (const members of this.ponds.values()) {
-      for (const link of members.values()) if (link.runningForwards().length > 0) link.session?.wake();
+    for (const pond of this.ponds.values()) {
+      for (const link of pond.members.values()) if (link.active) link.session?.wake();
     }
   }
 
@@ -173,7 +185,7 @@ export class MeshManager {
    * and reconnects the member, which then trusts the key it is shown.
    */
   async forgetHostKey(selection: { pond: string; member: string }): Promise<{ removed: number }> {
-    const link = this.ponds.get(selection.pond)?.get(selection.member);
+    const link = this.ponds.get(selection.pond)?.members.get(selection.member);
     if (!link || !link.member.target) {
       throw new PondError('NOT_FOUND', `pond "${selection.pond}" has no connected member "${selection.member}"`);
     }
@@ -193,46 +205,143 @@ export class MeshManager {
 
   /** Ready forwards of a pond, in table order. */
   readyForwards(pond: string): ForwardSpec[] {
-    const members = this.ponds.get(pond);
-    if (!members) return [];
-    return [...members.values()]
-      .sort((a, b) => (a.member.name < b.member.name ? -1 : a.member.name > b.member.name ? 1 : 0))
-      .flatMap((link) =>
-        [...link.forwards.values()]
-          .map((f) => f.health())
-          .filter((h) => h.state === 'ready' && h.localPort !== null)
-          .sort((a, b) => a.remotePort - b.remotePort)
-          .map((h) => ({ peer: h.member, remotePort: h.remotePort, localPort: h.localPort!, leaseID: h.leaseID })),
-      );
+    const state = this.ponds.get(pond);
+    if (!state) return [];
+    return [...state.members.values()].sort(byName).flatMap((link) =>
+      [...link.forwards.values()]
+        .map((f) => f.health())
+        .filter((h) => h.state === 'ready' && h.localPort !== null)
+        .sort((a, b) => a.remotePort - b.remotePort)
+        .map((h) => ({ peer: h.member, remotePort: h.remotePort, localPort: h.localPort!, leaseID: h.leaseID })),
+    );
   }
 
-  private async refresh(selection: MeshSelection): Promise<Array<{ link: MemberLink; ports: number[] }>> {
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work, work);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async connectNow(selection: MeshSelection): Promise<PondHealth> {
     const resolved = await this.options.resolveMembers(selection.pond);
-    let members = this.ponds.get(selection.pond);
-    if (!members) {
-      members = new Map();
-      this.ponds.set(selection.pond, members);
+    let pond = this.ponds.get(selection.pond);
+    if (!pond) {
+      pond = { members: new Map(), follow: false };
+      this.ponds.set(selection.pond, pond);
     }
-    for (const member of resolved) {
-      if (member.ports.length === 0) continue;
-      const link = members.get(member.name);
-      if (!link) {
-        members.set(member.name, this.newLink(member));
-        continue;
-      }
-      const idle = link.health.state === 'failed' || link.health.state === 'stopped';
-      if (idle && !sameTarget(link.member.target, member.target)) {
-        link.session?.stop();
-        link.member = member;
-        link.session = hasTarget(member) ? this.newSession(link, member) : null;
-      }
-    }
+    await this.sync(selection.pond, pond, resolved, false);
+    let links: Array<{ link: MemberLink; ports: number[] }>;
     try {
-      return this.select(members, selection);
+      links = this.select(pond, selection);
     } catch (error) {
-      if (members.size === 0) this.ponds.delete(selection.pond);
+      this.dropIfIdle(selection.pond, pond);
       throw error;
     }
+    if (selection.member === undefined) pond.follow = true;
+    for (const { link, ports } of links) {
+      if (selection.remotePort === undefined) link.follow = true;
+      for (const port of ports) await this.forwardOf(link, selection.pond, port).start();
+    }
+    for (const { link } of links) {
+      if (link.session && link.active) link.session.start();
+      this.markDirty(link);
+    }
+    return this.pondHealth(selection.pond);
+  }
+
+  private async reconcilePond(name: string): Promise<void> {
+    let resolved: MeshMember[];
+    try {
+      resolved = await (this.options.liveMembers ?? this.options.resolveMembers)(name);
+    } catch (error) {
+      this.options.log?.(`pond "${name}": the forwards cannot follow the pond's changes right now: ${(error as Error).message}`);
+      return;
+    }
+    const pond = this.ponds.get(name);
+    if (!pond) return;
+    await this.sync(name, pond, resolved, true);
+    this.dropIfIdle(name, pond);
+  }
+
+  /**
+   * Brings the pond's links in line with `resolved`: members that are gone (or are another
+   * lease now) are dropped, the others take their new resolution, forwards of ports no longer
+   * exposed stop. `following`: also forward what joined (new members of a pond connected as a
+   * whole, new ports of a member connected as a whole), bound in crabbox's order.
+   */
+  private async sync(name: string, pond: PondLink, resolved: readonly MeshMember[], following: boolean): Promise<void> {
+    const wanted = new Map(resolved.filter((m) => m.ports.length > 0).map((m) => [m.name, m]));
+    for (const link of [...pond.members.values()]) {
+      const member = wanted.get(link.member.name);
+      if (!member || member.leaseID !== link.member.leaseID) await this.drop(pond, link);
+    }
+    for (const member of [...wanted.values()].sort((a, b) => byteCompare(a.name, b.name))) {
+      let link = pond.members.get(member.name);
+      if (!link) {
+        link = this.newLink(member);
+        pond.members.set(member.name, link);
+        link.follow = following && pond.follow;
+      } else {
+        this.update(link, member);
+      }
+      for (const [port, forward] of [...link.forwards]) {
+        if (member.ports.includes(port)) continue;
+        await forward.stop();
+        link.forwards.delete(port);
+        this.markDirty(link);
+      }
+      if (!following || !link.follow) continue;
+      const wasActive = link.active;
+      for (const port of [...member.ports].sort(ascending)) {
+        if (!link.forwards.has(port)) await this.forwardOf(link, name, port).start();
+      }
+      if (!wasActive && link.session && link.active) link.session.start();
+      this.markDirty(link);
+    }
+  }
+
+  /** Takes a member's new resolution; a new address gets a new session, unless the current one is up (see MemberLink.next). */
+  private update(link: MemberLink, member: MeshMember): void {
+    if (sameAddress(link.member, member)) {
+      const changed = JSON.stringify(link.member) !== JSON.stringify(member);
+      link.member = member;
+      link.next = null;
+      if (changed) this.markDirty(link);
+      return;
+    }
+    if (link.session?.health.state === 'ready') {
+      link.next = member;
+      link.member = { ...link.member, ports: member.ports };
+      return;
+    }
+    this.replaceSession(link, member);
+  }
+
+  private replaceSession(link: MemberLink, member: MeshMember): void {
+    link.next = null;
+    link.session?.stop();
+    link.member = member;
+    link.session = hasTarget(member) ? this.newSession(link, member) : null;
+    if (link.session && link.active) link.session.start();
+    this.markDirty(link);
+  }
+
+  /** A member that is gone: its forwards and session end, and it leaves the pond. */
+  private async drop(pond: PondLink, link: MemberLink): Promise<void> {
+    link.follow = false;
+    link.next = null;
+    await Promise.all([...link.forwards.values()].map((f) => f.stop()));
+    link.session?.stop();
+    pond.members.delete(link.member.name);
+    this.markDirty(link);
+  }
+
+  /** A pond with nothing up any more is forgotten, and its files go. */
+  private dropIfIdle(name: string, pond: PondLink): void {
+    if (this.ponds.get(name) !== pond || [...pond.members.values()].some((link) => link.active)) return;
+    this.flush();
+    this.ponds.delete(name);
+    this.emitForwards(name);
   }
 
   private newLink(member: MeshMember): MemberLink {
@@ -252,6 +361,8 @@ export class MeshManager {
         if (health.state === 'ready' && this.options.probeRemotePorts !== false) {
           for (const forward of link.runningForwards()) void forward.probe();
         }
+        const next = link.next;
+        if (health.state !== 'ready' && next) queueMicrotask(() => link.session === session && link.next === next && this.replaceSession(link, next));
         this.markDirty(link);
       },
     });
@@ -269,17 +380,19 @@ export class MeshManager {
     return forward;
   }
 
-  private select(members: Map<string, MemberLink>, selection: MeshSelection): Array<{ link: MemberLink; ports: number[] }> {
-    const { pond, member, remotePort } = selection;
+  /** The links and ports a selection names, in crabbox's order: members by name, ports ascending. */
+  private select(pond: PondLink, selection: MeshSelection): Array<{ link: MemberLink; ports: number[] }> {
+    const { member, remotePort } = selection;
+    const ports = (link: MemberLink) => [...link.member.ports].sort(ascending);
     if (member === undefined) {
-      if (members.size === 0) throw new PondError('NOT_FOUND', `pond "${pond}" has no members with exposed ports to connect`);
-      return [...members.values()].map((link) => ({ link, ports: link.member.ports }));
+      if (pond.members.size === 0) throw new PondError('NOT_FOUND', `pond "${selection.pond}" has no members with exposed ports to connect`);
+      return [...pond.members.values()].sort(byName).map((link) => ({ link, ports: ports(link) }));
     }
-    const link = members.get(member);
-    if (!link) throw new PondError('NOT_FOUND', `pond "${pond}" has no member "${member}" with exposed ports`);
-    if (remotePort === undefined) return [{ link, ports: link.member.ports }];
+    const link = pond.members.get(member);
+    if (!link) throw new PondError('NOT_FOUND', `pond "${selection.pond}" has no member "${member}" with exposed ports`);
+    if (remotePort === undefined) return [{ link, ports: ports(link) }];
     if (!link.member.ports.includes(remotePort)) {
-      throw new PondError('NOT_FOUND', `member "${member}" of pond "${pond}" does not expose port ${remotePort} (it exposes ${link.member.ports.join(', ')})`);
+      throw new PondError('NOT_FOUND', `member "${member}" of pond "${selection.pond}" does not expose port ${remotePort} (it exposes ${link.member.ports.join(', ')})`);
     }
     return [{ link, ports: [remotePort] }];
   }
@@ -288,7 +401,7 @@ export class MeshManager {
     const { member } = link;
     const session = link.health;
     const forwards: ForwardHealth[] =
-      link.session === null
+      session.state === 'failed' && session.reason === 'no-target'
         ? member.ports.map((remotePort) => ({
             state: 'failed',
             reason: 'no-target',
@@ -301,7 +414,7 @@ export class MeshManager {
             bytesIn: 0,
             bytesOut: 0,
             remote: 'unknown',
-            lastError: session.state === 'failed' ? session.lastError : null,
+            lastError: session.lastError,
             moved: null,
           }))
         : [...link.forwards.values()].map((f) => f.health()).sort((a, b) => a.remotePort - b.remotePort);
@@ -316,11 +429,10 @@ export class MeshManager {
     };
   }
 
-  private pondHealth(pond: string): PondHealth {
-    const members = this.ponds.get(pond);
-    if (!members) return { pond, members: [] };
-    const sorted = [...members.values()].sort((a, b) => (a.member.name < b.member.name ? -1 : a.member.name > b.member.name ? 1 : 0));
-    return { pond, members: sorted.map((link) => this.memberHealth(link)) };
+  private pondHealth(name: string): PondHealth {
+    const pond = this.ponds.get(name);
+    if (!pond) return { pond: name, members: [] };
+    return { pond: name, members: [...pond.members.values()].sort(byName).map((link) => this.memberHealth(link)) };
   }
 
   /** Changes are gathered and reported once per tick per member. */
@@ -347,15 +459,15 @@ export class MeshManager {
     }
   }
 
-  private emitForwards(pond: string): void {
-    const members = this.ponds.get(pond);
-    const connected = members !== undefined && [...members.values()].some((link) => link.runningForwards().length > 0);
-    const forwards = connected ? this.readyForwards(pond) : [];
+  private emitForwards(name: string): void {
+    const pond = this.ponds.get(name);
+    const connected = pond !== undefined && [...pond.members.values()].some((link) => link.active);
+    const forwards = connected ? this.readyForwards(name) : [];
     const key = JSON.stringify({ forwards, connected });
-    const previous = this.lastForwards.get(pond);
+    const previous = this.lastForwards.get(name);
     if (previous === key || (previous === undefined && !connected)) return;
-    if (connected) this.lastForwards.set(pond, key);
-    else this.lastForwards.delete(pond);
-    this.options.onForwardsChanged?.({ pond, forwards, connected });
+    if (connected) this.lastForwards.set(name, key);
+    else this.lastForwards.delete(name);
+    this.options.onForwardsChanged?.({ pond: name, forwards, connected });
   }
 }

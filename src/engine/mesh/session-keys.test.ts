@@ -46,9 +46,9 @@ describe('KeyRing', () => {
 
   it('gives a clear error after three wrong passphrases or a cancel', async () => {
     const wrong = await new KeyRing().load(encrypted.privatePath, scripted(['a', 'b', 'c']).ask);
-    expect(wrong).toEqual({ ok: false, error: `wrong passphrase for ${encrypted.privatePath}; choose Retry to enter it again` });
+    expect(wrong).toEqual({ ok: false, error: `wrong passphrase for ${encrypted.privatePath} (3 tries)` });
     const cancelled = await new KeyRing().load(encrypted.privatePath, scripted([null]).ask);
-    expect(cancelled).toEqual({ ok: false, error: `no passphrase was given for ${encrypted.privatePath}; choose Retry to enter it` });
+    expect(cancelled).toEqual({ ok: false, error: `no passphrase was given for ${encrypted.privatePath}` });
   });
 
   it('asks once for members loading the same key at the same time', async () => {

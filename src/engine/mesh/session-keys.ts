@@ -69,13 +69,13 @@ export class KeyRing {
     for (let attempt = 1; attempt <= MAX_PASSPHRASE_TRIES; attempt += 1) {
       const passphrase = await ask(keyPath, problem);
       if (passphrase === null) {
-        return { ok: false, error: `no passphrase was given for ${keyPath}; choose Retry to enter it` };
+        return { ok: false, error: `no passphrase was given for ${keyPath}` };
       }
       const key = parse(data, passphrase);
       if (!(key instanceof Error)) return this.remember(keyPath, digest, key);
       problem = `wrong passphrase for ${keyPath} (attempt ${attempt} of ${MAX_PASSPHRASE_TRIES})`;
     }
-    return { ok: false, error: `wrong passphrase for ${keyPath}; choose Retry to enter it again` };
+    return { ok: false, error: `wrong passphrase for ${keyPath} (${MAX_PASSPHRASE_TRIES} tries)` };
   }
 
   private remember(keyPath: string, digest: string, key: ParsedKey): KeyResult {

@@ -129,15 +129,53 @@ describe('MemberSession', () => {
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000]);
     const failed = session.health;
     expect(failed).toMatchObject({ state: 'failed', reason: 'retries-exhausted', hostKey: null });
-    expect(failed.state === 'failed' && failed.lastError).toMatch(/connection refused \(gave up after 10 attempts in a row; choose Retry/);
+    expect(failed.state === 'failed' && failed.lastError).toMatch(/connection refused \(gave up after 10 attempts in a row; checking about once a minute whether the server is back\)$/);
     await expect(session.openChannel(80, 0)).rejects.toThrow(/is not connected: .*connection refused/);
-    const pendingBefore = clock.pendingDelays().length;
-    expect(pendingBefore).toBe(0);
+    // Nothing retries any more but the reachability check a minute out (and the sleep watchdog).
+    expect(clock.pendingDelays().filter((d) => d > DEFAULT_TUNING.sleepCheckMs)).toEqual([60_000]);
 
     session.retry();
     expect(session.health).toMatchObject({ state: 'connecting', attempt: 1 });
     await until(() => retryAt(session) !== null, 'retry after Retry');
     expect(retryAt(session)! - clock.now()).toBe(1000);
+  });
+
+  it('having given up, checks about once a minute whether the server is back and reconnects by itself', async () => {
+    const clock = new FakeClock();
+    const port = await closedPort();
+    const { session, states } = makeSession(port, { clock, tuning: { maxFailures: 2, backoffBaseMs: 1_000, recheckMs: 60_000 } });
+    session.start();
+    await until(() => retryAt(session) !== null, 'first failure');
+    clock.advance(1_000);
+    await until(() => session.health.state === 'failed', 'gave up');
+    const recheck = () => clock.pendingDelays().filter((d) => d > DEFAULT_TUNING.sleepCheckMs);
+    expect(recheck()).toEqual([60_000]);
+
+    // Still nobody home: the check fails without a word and the next one is a minute out.
+    const attemptsBefore = states.length;
+    clock.advance(60_000);
+    await until(() => recheck()[0] === 60_000, 'the next check scheduled');
+    expect(recheck()).toEqual([60_000]);
+    expect(states.length).toBe(attemptsBefore);
+
+    const back = await startProxy(server.port, { port });
+    cleanups.push(() => back.stop());
+    clock.advance(60_000);
+    await until(() => session.health.state === 'ready', 'ready again on its own');
+    expect(await echoThrough(session, 'back')).toBe('back');
+  });
+
+  it('having given up, checks at once when the clock jumps (the machine woke up)', async () => {
+    const clock = new FakeClock();
+    const port = await closedPort();
+    const { session } = makeSession(port, { clock, tuning: { maxFailures: 1, recheckMs: 60_000 } });
+    session.start();
+    await until(() => session.health.state === 'failed', 'gave up');
+    const back = await startProxy(server.port, { port });
+    cleanups.push(() => back.stop());
+    clock.jump(600_000);
+    clock.advance(DEFAULT_TUNING.sleepCheckMs);
+    await until(() => session.health.state === 'ready', 'ready after waking up');
   });
 
   it('falls back to the next port and says which ports failed', async () => {
@@ -254,6 +292,24 @@ describe('MemberSession', () => {
     proxy.restore();
     clock.advance(5_000);
     expect(await waiting).toBe('waited');
+  });
+
+  it('gives up on a channel after channelWaitMs when the connection went silent before its keepalive noticed', async () => {
+    const proxy = await startProxy(server.port);
+    cleanups.push(() => proxy.stop());
+    const clock = new FakeClock();
+    const { session } = makeSession(proxy.port, { clock, tuning: { keepaliveIntervalMs: 600_000 } });
+    session.start();
+    await until(() => session.health.state === 'ready', 'ready');
+    proxy.blackhole();
+    const silent = session.openChannel(echo.port, 0);
+    let failure: Error | null = null;
+    silent.catch((error: Error) => (failure = error));
+    clock.advance(9_999);
+    await Promise.resolve();
+    expect(failure).toBeNull();
+    clock.advance(1);
+    await expect(silent).rejects.toThrow(`${session.member.name} did not open a channel within 10 s; its SSH connection may be dead`);
   });
 
   it('never reconnects a session the user stopped', async () => {

@@ -3,7 +3,9 @@
  *
  * The session keeps itself up: when the connection drops (server gone, network gone,
  * keepalive timeout, laptop resumed from sleep) it reconnects with exponential backoff
- * (1 s doubling to 30 s, with jitter) and gives up after 10 failures in a row. Forwards
+ * (1 s doubling to 30 s, with jitter) and gives up after 10 failures in a row. Having
+ * given up it still checks about once a minute (a TCP connect to the SSH port, nothing
+ * more) whether the server is back, and starts over by itself when it answers. Forwards
  * keep their listeners meanwhile; new local connections wait a bounded time for the
  * session or are refused at once when it has failed or was switched off. A session the
  * user stopped never reconnects. Clock, timers and randomness are injected so the schedule
@@ -54,7 +56,9 @@ export interface SessionTuning {
   jitter: number;
   /** Consecutive failed attempts before the session is `failed`. */
   maxFailures: number;
-  /** How long a new local connection waits for a session that is coming back. */
+  /** Having given up, how often (± jitter) a TCP connect checks whether the server is back. */
+  recheckMs: number;
+  /** How long a new local connection waits for its channel: for a session coming back, or a server that does not answer. */
   channelWaitMs: number;
   /** Sleep detection: the clock is checked this often … */
   sleepCheckMs: number;
@@ -75,6 +79,7 @@ export const DEFAULT_TUNING: SessionTuning = {
   backoffMaxMs: 30_000,
   jitter: 0.2,
   maxFailures: 10,
+  recheckMs: 60_000,
   channelWaitMs: 10_000,
   sleepCheckMs: 5_000,
   sleepJumpMs: 15_000,
@@ -163,6 +168,7 @@ export class MemberSession {
   private lastError: string | null = null;
   private lastGoodPort: number | null = null;
   private retryTimer: unknown = null;
+  private recheckTimer: unknown = null;
   private watchdog: unknown = null;
   private lastTick = 0;
   private attempting = false;
@@ -184,6 +190,7 @@ export class MemberSession {
     this.failures = 0;
     this.everReady = false;
     this.lastError = null;
+    this.clearRecheck();
     this.startWatchdog();
     void this.attempt();
   }
@@ -194,6 +201,7 @@ export class MemberSession {
     this.generation += 1;
     this.attempting = false;
     this.clearRetry();
+    this.clearRecheck();
     this.stopWatchdog();
     this.closeClient();
     this.setState({ state: 'stopped' });
@@ -225,12 +233,32 @@ export class MemberSession {
     this.onResume();
   }
 
-  /** A channel to `127.0.0.1:<remotePort>` on the member, waiting for the session if it is coming back. */
+  /**
+   * A channel to `127.0.0.1:<remotePort>` on the member, waiting for the session if it is
+   * coming back. The whole wait is bounded by channelWaitMs, also on a connection that
+   * went silent but whose keepalive has not failed yet (the server never answers the open).
+   */
   async openChannel(remotePort: number, sourcePort: number): Promise<ClientChannel> {
+    const { clock, tuning } = this.deps;
+    const deadline = clock.now() + tuning.channelWaitMs;
     const client = await this.whenReady();
     return new Promise((resolve, reject) => {
+      let settled = false;
+      const timer = clock.timers.setTimeout(() => {
+        settled = true;
+        reject(new ChannelError('session-unavailable', `${this.member.name} did not open a channel within ${tuning.channelWaitMs / 1000} s; its SSH connection may be dead`));
+      }, Math.max(0, deadline - clock.now()));
+      const settle = () => {
+        settled = true;
+        clock.timers.clearTimeout(timer);
+      };
       try {
         client.forwardOut('127.0.0.1', sourcePort, '127.0.0.1', remotePort, (error, channel) => {
+          if (settled) {
+            if (!error) channel.close();
+            return;
+          }
+          settle();
           if (!error) {
             resolve(channel);
             return;
@@ -245,6 +273,7 @@ export class MemberSession {
           }
         });
       } catch {
+        settle();
         reject(new ChannelError('session-unavailable', `the SSH session to ${this.member.name} is not connected`));
       }
     });
@@ -312,7 +341,8 @@ export class MemberSession {
     }
     this.failures += 1;
     if (this.failures >= this.deps.tuning.maxFailures) {
-      this.fail('retries-exhausted', `${result.error} (gave up after ${this.failures} attempts in a row; choose Retry to try again)`, null);
+      this.fail('retries-exhausted', `${result.error} (gave up after ${this.failures} attempts in a row; checking about once a minute whether the server is back)`, null);
+      this.scheduleRecheck(generation);
       return;
     }
     const delay = backoffDelay(this.failures, this.deps.clock.random, this.deps.tuning);
@@ -347,7 +377,8 @@ export class MemberSession {
 
   private fail(reason: FailureReason, error: string, hostKey: HostKeyMismatch | null): void {
     this.clearRetry();
-    this.stopWatchdog();
+    // A session that gave up keeps its sleep watchdog: waking up is a reason to check at once.
+    if (reason !== 'retries-exhausted') this.stopWatchdog();
     this.closeClient();
     this.setState({ state: 'failed', reason, lastError: error, hostKey });
     this.rejectWaiters('session-unavailable', `${this.member.name} is not connected: ${error}`);
@@ -356,6 +387,42 @@ export class MemberSession {
   private clearRetry(): void {
     if (this.retryTimer !== null) this.deps.clock.timers.clearTimeout(this.retryTimer);
     this.retryTimer = null;
+  }
+
+  /** The next reachability check of a session that gave up, about recheckMs from now. */
+  private scheduleRecheck(generation: number): void {
+    const { tuning, clock } = this.deps;
+    const delay = Math.round(tuning.recheckMs * (1 - tuning.jitter + 2 * tuning.jitter * clock.random()));
+    this.recheckTimer = clock.timers.setTimeout(() => void this.recheck(generation), delay);
+  }
+
+  /** One TCP connect per SSH port: when any answers, the session starts over; else the next check is scheduled. */
+  private async recheck(generation: number): Promise<void> {
+    this.recheckTimer = null;
+    for (const port of this.candidatePorts()) {
+      const tcp = await this.tcpConnect(this.member.target.host, port);
+      if (generation !== this.generation) {
+        if (tcp.ok) tcp.socket.destroy();
+        return;
+      }
+      if (tcp.ok) {
+        tcp.socket.destroy();
+        this.start();
+        return;
+      }
+    }
+    this.scheduleRecheck(generation);
+  }
+
+  private clearRecheck(): void {
+    if (this.recheckTimer !== null) this.deps.clock.timers.clearTimeout(this.recheckTimer);
+    this.recheckTimer = null;
+  }
+
+  /** The SSH ports to try, the one that worked last first. */
+  private candidatePorts(): number[] {
+    const { target } = this.member;
+    return [...new Set([...(this.lastGoodPort !== null ? [this.lastGoodPort] : []), target.port, ...target.fallbackPorts])];
   }
 
   private closeClient(): void {
@@ -411,6 +478,11 @@ export class MemberSession {
     if (this.retryTimer !== null) {
       this.clearRetry();
       void this.attempt();
+      return;
+    }
+    if (this.recheckTimer !== null) {
+      this.clearRecheck();
+      void this.recheck(this.generation);
     }
   }
 
@@ -425,9 +497,8 @@ export class MemberSession {
     const auth = await this.auth();
     if (!auth.ok) return { ok: false, error: auth.error, terminal: { reason: 'key-unusable', hostKey: null } };
     const { target } = this.member;
-    const ports = [...new Set([...(this.lastGoodPort !== null ? [this.lastGoodPort] : []), target.port, ...target.fallbackPorts])];
     const errors: string[] = [];
-    for (const port of ports) {
+    for (const port of this.candidatePorts()) {
       if (generation !== this.generation) return { ok: false, error: 'cancelled', terminal: null };
       const result = await this.tryPort(port, auth.auth);
       if (result.ok || result.terminal) return result;

@@ -112,6 +112,7 @@ describe('members and ports', () => {
     const { members } = collect({ claims: [claim({ leaseID: 'cbx_a', provider: 'hetzner', slug: 'w', ...ported })] });
     expect(members[0]?.target).toBeNull();
     expect(members[0]?.targetProblem).toMatch(/^ssh endpoint not yet recorded for this lease/);
+    expect(members[0]?.pending).toBe(true);
   });
 
   it('disambiguates names across crabbox and hand-added members (spec §5.3)', () => {
@@ -197,6 +198,7 @@ describe('SSH target of a crabbox member (spec §1.6)', () => {
     expect(m?.targetProblem).toContain(path.join(leaseDir('cbx_a'), 'id_ed25519'));
     expect(m?.targetProblem).toContain(`${path.join(home, '.ssh', 'id_ed25519')} (crabbox default)`);
     expect(m?.targetProblem).toContain('SSH_AUTH_SOCK is not set');
+    expect(m?.pending).toBeUndefined();
     expect(m?.targetProblem).toContain('start ssh-agent');
   });
 

@@ -44,7 +44,8 @@ export interface PondMeshMembers {
   ineligible: string[];
 }
 
-type Resolved<T> = { ok: true; value: T } | { ok: false; problem: string };
+/** `pending`: nothing is wrong, crabbox just has not recorded the address yet. */
+type Resolved<T> = { ok: true; value: T } | { ok: false; problem: string; pending?: true };
 
 function pathApi(pe: PathEnv): path.PlatformPath {
   return pe.platform === 'win32' ? path.win32 : path.posix;
@@ -107,7 +108,9 @@ function crabboxTarget(claim: Claim, provider: string, input: TargetsInput, exis
   const config = input.config.config;
   const isStatic = provider === MANUAL_PROVIDER;
   const host = claim.sshHost || (isStatic ? (claim.staticHost ?? '') : '');
-  if (host === '') return { ok: false, problem: 'ssh endpoint not yet recorded for this lease; it appears once crabbox has finished starting the machine' };
+  if (host === '') {
+    return { ok: false, pending: true, problem: 'ssh endpoint not yet recorded for this lease; it appears once crabbox has finished starting the machine' };
+  }
   let port = config.port;
   if (claim.sshPort !== undefined && claim.sshPort > 0) port = claim.sshPort;
   else if (isStatic && claim.staticPort) {
@@ -141,12 +144,13 @@ function manualTarget(member: ManualMember, input: TargetsInput, exists: (file: 
 }
 
 function member(
-  base: Omit<MeshMember, 'target' | 'targetProblem'>,
+  base: Omit<MeshMember, 'target' | 'targetProblem' | 'pending'>,
   resolve: () => Resolved<SshTarget>,
 ): MeshMember {
   if (base.ports.length === 0) return { ...base, target: null };
   const resolved = resolve();
-  return resolved.ok ? { ...base, target: resolved.value } : { ...base, target: null, targetProblem: resolved.problem };
+  if (resolved.ok) return { ...base, target: resolved.value };
+  return { ...base, target: null, targetProblem: resolved.problem, ...(resolved.pending ? { pending: true } : {}) };
 }
 
 /** The pond's members as the mesh connects them, plus the providers it has to skip. */

@@ -26,6 +26,8 @@ export interface MeshMember {
   target: SshTarget | null;
   /** Why `target` is null, in words the user can act on. */
   targetProblem?: string;
+  /** `target` is null only because crabbox has not recorded the SSH address yet: waiting, not failed. */
+  pending?: boolean;
   /** Exposed remote ports, ascending. */
   ports: number[];
 }

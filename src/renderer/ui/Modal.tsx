@@ -50,6 +50,3 @@ export function Modal({
     </Dialog.Root>
   );
 }
-
-/** A button that closes the modal it is in. */
-export const ModalClose = Dialog.Close;

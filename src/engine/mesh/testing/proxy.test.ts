@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from './proxy';
-import { exchange, startEcho, type TestService } from './services';
+import { closedPort, exchange, startEcho, type TestService } from './services';
 import { until } from './wait';
 
 let echo: TestService;
@@ -39,6 +39,14 @@ describe('startProxy', () => {
     expect(proxy.accepted()).toBe(4);
     held.destroy();
     ignored.destroy();
+    await proxy.stop();
+  });
+
+  it('listens on the port it is given', async () => {
+    const port = await closedPort();
+    const proxy = await startProxy(echo.port, { port });
+    expect(proxy.port).toBe(port);
+    expect((await exchange(port, 'here', 4)).toString()).toBe('here');
     await proxy.stop();
   });
 });

@@ -17,7 +17,8 @@ export interface TestProxy {
   stop(): Promise<void>;
 }
 
-export function startProxy(targetPort: number): Promise<TestProxy> {
+/** `port`: listen there (a server coming back on the port it had); default a free one. */
+export function startProxy(targetPort: number, options: { port?: number } = {}): Promise<TestProxy> {
   return new Promise((resolve, reject) => {
     let dead = false;
     let accepted = 0;
@@ -58,7 +59,7 @@ export function startProxy(targetPort: number): Promise<TestProxy> {
       relay(upstream, client);
     });
     server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
+    server.listen({ host: '127.0.0.1', port: options.port ?? 0 }, () => {
       resolve({
         port: (server.address() as net.AddressInfo).port,
         blackhole: () => {
