@@ -214,6 +214,30 @@ test('status first: pond rows, the pond header and the window title say the stat
   }
 });
 
+test('a member crabbox has no address for yet is waiting, never failed, wherever the window says it', async ({ page }) => {
+  const s = await scene();
+  try {
+    s.fake.writeClaim({ leaseID: 'cbx_later', provider: 'aws', pond: 'later', slug: 'later', labels: { crabbox_exposed_ports: '8080' } });
+    await page.goto(s.host.url);
+    await page.getByTestId('pond-later-connect').click();
+    await expect(page.getByTestId('pond-later-state')).toHaveText('connecting', SLOW);
+    await expect(page.getByTestId('pond-row-later')).toContainText('0 of 1 forward up, 1 member waiting for an address');
+    await page.getByTestId('pond-later').click();
+    await expect(page.getByTestId('pond-state')).toHaveText('connecting');
+    await page.getByTestId('pond-tab-forwards').click();
+    await expect(page.getByTestId('mesh-member-later-state')).toHaveText('waiting for an address');
+    await expect(page.getByTestId('mesh-member-later-text')).toContainText('It connects by itself once the address is known.');
+    await expect(page.getByTestId('mesh-forward-later-8080-state')).toHaveText('waiting for an address');
+    await expect(page.getByTestId('mesh-member-later-retry')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Connections', exact: true }).click();
+    await expect(page.getByTestId('mesh-connection-later')).toContainText('connecting');
+    await expect(page.getByTestId('mesh-connection-later')).not.toContainText('failed');
+    await expect(page.getByTestId('connection-later-later-8080-state')).toHaveText('waiting for an address');
+  } finally {
+    await s.stop();
+  }
+});
+
 test('keyboard only: add a host, connect, copy the exports, open a web port, release a pond to its summary', async ({ page, context }) => {
   const s = await scene();
   const site = await startWebSite();
