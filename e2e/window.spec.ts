@@ -103,6 +103,10 @@ for (const theme of ['light', 'dark'] as const) {
     const at = `${size.width} × ${size.height}, ${theme}`;
     test(`every view fits a ${at} window without sideways scrolling and passes axe`, async ({ page }) => {
       const s = await scene();
+      const refused: string[] = [];
+      page.on('console', (message) => {
+        if (message.text().includes('Content Security Policy')) refused.push(message.text());
+      });
       try {
         await page.emulateMedia({ colorScheme: theme });
         await page.setViewportSize(size);
@@ -159,6 +163,8 @@ for (const theme of ['light', 'dark'] as const) {
           await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
           await check(page, `${view}, ${at}`);
         }
+        // Nothing the window does needs what its Content-Security-Policy refuses (inline styles or scripts).
+        expect(refused).toEqual([]);
       } finally {
         await s.stop();
       }
