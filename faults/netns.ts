@@ -30,6 +30,12 @@ function ip(...args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** What `ip` said on stderr, else the error's first line. */
+function why(error: unknown): string {
+  const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+  return stderr.split('\n')[0] || (error as Error).message.split('\n')[0]!;
+}
+
 function quietly(run: () => unknown): void {
   try {
     run();
@@ -83,7 +89,7 @@ export async function createNamespace(): Promise<Namespace> {
   try {
     ip('-V');
   } catch (error) {
-    throw new CannotRun(`the \`ip\` command is not available (${(error as Error).message.split('\n')[0]}); install iproute2`);
+    throw new CannotRun(`the \`ip\` command is not available (${why(error)}); install iproute2`);
   }
   const id = process.pid;
   const name = `${PREFIX}${id}`;
@@ -92,12 +98,12 @@ export async function createNamespace(): Promise<Namespace> {
   const subnet = `10.213.${id % 250}`;
   const hostAddress = `${subnet}.1`;
   const address = `${subnet}.2`;
-  sweepLeftovers();
   const remove = () => removeNamespace(name, hostIf);
   try {
+    sweepLeftovers();
     ip('netns', 'add', name);
   } catch (error) {
-    throw new CannotRun(`cannot create a network namespace (${(error as Error).message.split('\n')[0]}); the suite needs root or CAP_NET_ADMIN`);
+    throw new CannotRun(`cannot create a network namespace (${why(error)}); the suite needs root or CAP_NET_ADMIN`);
   }
   removers.add(remove);
   hookExit();
@@ -113,7 +119,7 @@ export async function createNamespace(): Promise<Namespace> {
   } catch (error) {
     remove();
     removers.delete(remove);
-    throw new CannotRun(`cannot set up the namespace's link: ${(error as Error).message.split('\n')[0]}`);
+    throw new CannotRun(`cannot set up the namespace's link: ${why(error)}`);
   }
   const launcher = ['ip', 'netns', 'exec', name];
   const children: ChildProcess[] = [];
