@@ -49,7 +49,7 @@ test('electron-builder packs the app into an asar, unpacks native addons, ships 
 
     const unpacked = path.join(app, 'resources', 'app.asar.unpacked', 'node_modules', 'ssh2', 'lib', 'protocol', 'crypto', 'build', 'Release', 'sshcrypto.node');
     expect(fs.existsSync(unpacked), `${unpacked} is not unpacked`).toBe(true);
-    for (const icon of ['icon.png', 'tray-ok.png', 'tray/okTemplate.png', 'tray/failed.ico', 'tray/degraded.png']) {
+    for (const icon of ['icon.png', 'tray/okTemplate.png', 'tray/failed.ico', 'tray/degraded.png']) {
       expect(fs.existsSync(path.join(app, 'resources', 'resources', icon)), icon).toBe(true);
     }
 

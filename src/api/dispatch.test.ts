@@ -39,6 +39,10 @@ describe('dispatch', () => {
     const reply = await dispatch(h, 'app:info', undefined, ctx, (m) => logged.push(m));
     expect(reply).toEqual({ error: { code: 'INTERNAL', message: 'app:info produced an invalid result; see the log' } });
     expect(logged[0]).toContain('version');
+    const toFile = Object.assign((m: string) => void logged.push(m), { location: '/home/u/.config/Pond Desktop/logs/main.log' });
+    expect(await dispatch(h, 'app:info', undefined, ctx, toFile)).toEqual({
+      error: { code: 'INTERNAL', message: 'app:info produced an invalid result; see the log (/home/u/.config/Pond Desktop/logs/main.log)' },
+    });
   });
 
   it('names unknown channels and bad input fields', async () => {

@@ -25,7 +25,8 @@ export type Handlers = {
   [C in Channel]: (input: ParsedInput<C>, ctx: CallContext) => Promise<ChannelOutput<C>>;
 };
 
-export type Logger = (message: string) => void;
+/** Where a face's messages go; `location` names its log file where it keeps one, for "see the log". */
+export type Logger = ((message: string) => void) & { readonly location?: string };
 
 function errorOf(error: unknown): { code: string; message: string } {
   if (error instanceof Error) {
@@ -59,7 +60,8 @@ export async function dispatch(
     const checked = spec.output.safeParse(output);
     if (!checked.success) {
       log(`${channel}: handler returned a result outside the contract: ${describeZodError(checked.error, 'result')}`);
-      return { error: { code: 'INTERNAL', message: `${channel} produced an invalid result; see the log` } };
+      const where = log.location ? ` (${log.location})` : '';
+      return { error: { code: 'INTERNAL', message: `${channel} produced an invalid result; see the log${where}` } };
     }
     return { result: checked.data as ChannelOutput<typeof channel> };
   } catch (error) {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../lib/testing/temp-dir';
-import { Lifecycle, settingsFileOptions } from './engine';
+import { Lifecycle, settingsFileOptions, settingsFilePath } from './engine';
+import { createTestEngine } from './testing/test-engine';
 
 describe('Lifecycle', () => {
   it('starts in order and stops in reverse, running every cleanup even if one fails', async () => {
@@ -23,6 +24,20 @@ describe('Lifecycle', () => {
     expect(logged).toEqual(['shutdown: watcher already closed']);
     await life.stop();
     expect(seen).toHaveLength(4);
+  });
+});
+
+describe('the composition root', () => {
+  it('names the settings file and hands out the provider keys it knows, for redaction', async () => {
+    expect(settingsFilePath('/u/Pond Desktop')).toBe('/u/Pond Desktop/config.json');
+    const t = createTestEngine({ env: { E2B_API_KEY: 'e2b_from_env', ISLO_API_KEY: '  ', RAILWAY_PROJECT_ID: 'not-a-secret' } });
+    try {
+      expect(t.engine.secretValues()).toEqual(['e2b_from_env']);
+      fs.writeFileSync(t.engine.settings.path, '{"secrets": 42}');
+      expect(t.engine.secretValues()).toEqual(['e2b_from_env']);
+    } finally {
+      await t.dispose();
+    }
   });
 });
 

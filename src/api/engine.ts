@@ -3,8 +3,10 @@
  * gets the engine's services here, built from explicit dependencies. Only the dependencies
  * differ between faces; no face wires engine parts of its own.
  */
+import path from 'node:path';
 import PQueue from 'p-queue';
 import { EventBus } from './bus';
+import { Credentials } from '../providers/credentials';
 import { ProducedUrls } from '../engine/produced-urls';
 import { ExportsService } from '../engine/exports-service';
 import type { PathEnv } from '../lib/paths';
@@ -12,7 +14,7 @@ import { appDataDir, claimsDir, pondStateDir } from '../lib/paths';
 import { ManualMembers, nodeFileExists } from '../engine/manual-members';
 import { overviewOf } from '../engine/ponds';
 import { createPondDirectory } from '../engine/ponds-directory';
-import { confOptions, lazyConfBackend, prepareSettingsDir, SettingsStore, type SettingsBackend } from '../engine/settings-store';
+import { confOptions, lazyConfBackend, prepareSettingsDir, SETTINGS_FILE_NAME, SettingsStore, type SettingsBackend } from '../engine/settings-store';
 import { releaseDeps, ReleaseService } from '../engine/release-service';
 import { BridgeService } from '../engine/peers-resolve-service';
 import { DoctorService } from '../engine/doctor/service';
@@ -66,6 +68,11 @@ export interface EngineDeps {
 export function settingsFileOptions(userDataDir: string) {
   prepareSettingsDir(userDataDir);
   return confOptions(userDataDir);
+}
+
+/** The settings file in a userData folder. */
+export function settingsFilePath(userDataDir: string): string {
+  return path.join(userDataDir, `${SETTINGS_FILE_NAME}.json`);
 }
 
 type Step = () => Promise<void> | void;
@@ -235,6 +242,14 @@ export function createEngine(deps: EngineDeps) {
     sweepStaleFiles: async () => (await sweepStaleFiles(deps.pathEnv, deps.processProbe ?? systemProcessProbe(deps.pathEnv.platform))).map(describeSweep),
     meshPrompts,
     doctor,
+    /** Every provider key the engine knows, for redacting logs: the environment's and, while the settings can be read, the saved ones. */
+    secretValues: (): string[] => {
+      try {
+        return bridge.credentials().secretValues();
+      } catch {
+        return new Credentials(deps.pathEnv.env).secretValues();
+      }
+    },
     start: () => lifecycle.start(),
     stop: () => lifecycle.stop(),
   };

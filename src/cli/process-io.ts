@@ -1,6 +1,8 @@
-/** The real process as a CliIO: stdio, environment, signals. */
+/** The real process as a CliIO: stdio, environment, signals, and starting the agent as a process of its own. */
 import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { processPathEnv } from '../lib/paths';
+import { startAgentProcess } from './start-agent';
 import type { CliIO } from './types';
 
 /**
@@ -23,7 +25,8 @@ export function processIO(): CliIO {
   const controller = new AbortController();
   const stop = () => controller.abort();
   const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.once(signal, stop);
+  // `on`, not `once`: signal-exit (under proper-lockfile) re-raises a signal nobody else listens to any more.
+  for (const signal of signals) process.on(signal, stop);
   return {
     out: outputStream(process.stdout, stop),
     err: outputStream(process.stderr, stop),
@@ -45,6 +48,8 @@ export function processIO(): CliIO {
         });
       }),
     signal: controller.signal,
+    // This module is bundled into out/cli/pond.js, so its own URL is the CLI's script.
+    startOwner: () => startAgentProcess(processPathEnv(), fileURLToPath(import.meta.url), process.env, process.cwd()),
   };
 }
 

@@ -13,6 +13,11 @@ export interface CliIO {
   readLine(prompt: string): Promise<string | null>;
   /** Aborted on Ctrl-C / SIGTERM (and SIGHUP on Unix). */
   signal: AbortSignal;
+  /**
+   * Starts the headless owner of the forwards (`pond agent run`, detached, outliving this
+   * command) and resolves once it answers on its control socket.
+   */
+  startOwner(): Promise<void>;
 }
 
 export interface CliCommand {

@@ -1,35 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { forwardShape as forward, memberShape as member } from './testing/mesh-shapes';
 import type { MeshForwardShape, MeshMemberShape, MeshPondShape } from './mesh';
 import { forwardBadge, pondConnection, pondSummary, sessionBadge, sessionLine, sessionText } from './mesh-words';
 
 type Session = MeshMemberShape['session'];
-
-const forward = (fields: Partial<MeshForwardShape> = {}): MeshForwardShape =>
-  ({
-    state: 'ready',
-    pond: 'alpha',
-    member: 'web',
-    leaseID: 'cbx_1',
-    remotePort: 8080,
-    localPort: 51820,
-    activeConnections: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    remote: 'open',
-    lastError: null,
-    moved: null,
-    ...fields,
-  }) as MeshForwardShape;
-
-const member = (name: string, session: Session, forwards: MeshForwardShape[] = [forward({ member: name })]): MeshMemberShape => ({
-  pond: 'alpha',
-  member: name,
-  leaseID: `cbx_${name}`,
-  provider: 'hetzner',
-  target: { host: '10.0.0.5', port: 2222, user: 'crabbox' },
-  session,
-  forwards,
-});
 
 const pond = (...members: MeshMemberShape[]): MeshPondShape => ({ pond: 'alpha', members });
 const ready: Session = { state: 'ready', port: 2222, since: 0 };

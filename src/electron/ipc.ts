@@ -6,7 +6,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { channelNames, type Envelope } from '../contract/index';
 import type { EventBus } from '../api/bus';
-import { dispatch, type Handlers } from '../api/dispatch';
+import { dispatch, type Handlers, type Logger } from '../api/dispatch';
 
 /** True for the app's own renderer page: the packaged file, or the dev server in development. */
 export function isTrustedSenderUrl(url: string, rendererUrl: string): boolean {
@@ -28,7 +28,7 @@ export function bindIpc(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
   handlers: Handlers,
   rendererUrl: string,
-  log: (message: string) => void,
+  log: Logger,
 ): IpcBinding {
   const inflight = new Map<number, AbortController>();
   for (const channel of channelNames) {

@@ -1,10 +1,47 @@
-import { describe, expect, it, vi } from 'vitest';
-import { denyPermissions, hardenedWebPreferences, lockNavigation } from './windows';
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { createMainWindow, hardenedWebPreferences, showWindow } from './windows';
 
-type Session = Parameters<typeof denyPermissions>[0];
-type WebContents = Parameters<typeof lockNavigation>[0];
+type Deps = Parameters<typeof createMainWindow>[0];
 
-describe('window hardening', () => {
+class FakeWindow extends EventEmitter {
+  static last: FakeWindow | undefined;
+  readonly calls: string[] = [];
+  visible = false;
+  constructor(readonly options: { show: boolean; webPreferences: unknown }) {
+    super();
+    FakeWindow.last = this;
+  }
+  loadURL(url: string) {
+    this.calls.push(`load ${url}`);
+    return Promise.resolve();
+  }
+  isDestroyed = () => false;
+  isMinimized = () => false;
+  restore = () => this.calls.push('restore');
+  show = () => {
+    this.visible = true;
+    this.calls.push('show');
+  };
+  hide = () => {
+    this.visible = false;
+    this.calls.push('hide');
+  };
+  focus = () => this.calls.push('focus');
+}
+
+function open(show: boolean, quitting = false): FakeWindow {
+  createMainWindow({
+    BrowserWindow: FakeWindow as unknown as Deps['BrowserWindow'],
+    preloadPath: '/app/out/preload/index.cjs',
+    rendererUrl: 'file:///app/out/renderer/index.html',
+    show,
+    isQuitting: () => quitting,
+  });
+  return FakeWindow.last!;
+}
+
+describe('the main window', () => {
   it('uses the security checklist web preferences', () => {
     expect(hardenedWebPreferences('/app/out/preload/index.cjs')).toMatchObject({
       preload: '/app/out/preload/index.cjs',
@@ -17,36 +54,29 @@ describe('window hardening', () => {
     });
   });
 
-  it('denies every permission request and check', () => {
-    let request: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | undefined;
-    let check: (() => boolean) | undefined;
-    const session = {
-      setPermissionRequestHandler: (h: typeof request) => (request = h),
-      setPermissionCheckHandler: (h: typeof check) => (check = h),
-    } as unknown as Session;
-    denyPermissions(session);
-    const callback = vi.fn();
-    request?.({}, 'media', callback);
-    expect(callback).toHaveBeenCalledWith(false);
-    expect(check?.()).toBe(false);
+  it('shows itself once the page is ready on a start by hand, and stays hidden on a login start', () => {
+    const manual = open(true);
+    expect(manual.options.show).toBe(false);
+    expect(manual.calls).toEqual(['load file:///app/out/renderer/index.html']);
+    manual.emit('ready-to-show');
+    expect(manual.calls.slice(1)).toEqual(['show', 'focus']);
+
+    const login = open(false);
+    login.emit('ready-to-show');
+    expect(login.visible).toBe(false);
   });
 
-  it('blocks navigation away, redirects, webviews and window.open', () => {
-    const listeners = new Map<string, (event: { preventDefault: () => void }, url?: string) => void>();
-    let openHandler: (() => { action: string }) | undefined;
-    const contents = {
-      on: (name: string, l: (event: { preventDefault: () => void }, url?: string) => void) => listeners.set(name, l),
-      setWindowOpenHandler: (h: typeof openHandler) => (openHandler = h),
-    } as unknown as WebContents;
-    lockNavigation(contents, 'file:///app/index.html');
-    const event = { preventDefault: vi.fn() };
-    listeners.get('will-navigate')?.(event, 'https://example.com/');
-    expect(event.preventDefault).toHaveBeenCalledTimes(1);
-    listeners.get('will-navigate')?.(event, 'file:///app/index.html');
-    expect(event.preventDefault).toHaveBeenCalledTimes(1);
-    listeners.get('will-redirect')?.(event);
-    listeners.get('will-attach-webview')?.(event);
-    expect(event.preventDefault).toHaveBeenCalledTimes(3);
-    expect(openHandler?.()).toEqual({ action: 'deny' });
+  it('hides to the tray on close until the app quits', () => {
+    const win = open(true);
+    showWindow(win as never);
+    let prevented = false;
+    win.emit('close', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    expect(win.visible).toBe(false);
+
+    const closing = open(true, true);
+    let closed = true;
+    closing.emit('close', { preventDefault: () => (closed = false) });
+    expect(closed).toBe(true);
   });
 });

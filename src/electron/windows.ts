@@ -1,8 +1,9 @@
 /**
- * The main window: hardened per Electron's security checklist, starts hidden, opens from
- * the tray and hides to the tray on close. Electron is passed in so this stays thin.
+ * The main window: hardened web preferences (every webContents is also guarded app-wide,
+ * web-guard.ts), shown once its page is ready unless the app started in the tray, and
+ * hidden to the tray on close. Electron is passed in so this stays thin.
  */
-import type { BrowserWindow as ElectronBrowserWindow, Session, WebContents } from 'electron';
+import type { BrowserWindow as ElectronBrowserWindow } from 'electron';
 
 export interface WindowDeps {
   BrowserWindow: typeof ElectronBrowserWindow;
@@ -10,6 +11,8 @@ export interface WindowDeps {
   /** file:// URL of the built renderer, or the dev server URL. */
   rendererUrl: string;
   icon?: string;
+  /** False for a login start: the window waits in the tray until asked for. */
+  show: boolean;
   /** True once the app is quitting, so close really closes. */
   isQuitting: () => boolean;
 }
@@ -31,22 +34,6 @@ export function hardenedWebPreferences(preloadPath: string) {
   } as const;
 }
 
-/** Denies every permission request and permission check (camera, notifications, …). */
-export function denyPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
-}
-
-/** No navigation away from the app and no new windows; links go through `app:openExternal`. */
-export function lockNavigation(contents: WebContents, rendererUrl: string): void {
-  contents.on('will-navigate', (event, url) => {
-    if (url !== rendererUrl) event.preventDefault();
-  });
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-}
-
 export function createMainWindow(deps: WindowDeps): ElectronBrowserWindow {
   const win = new deps.BrowserWindow({
     width: 1100,
@@ -58,8 +45,7 @@ export function createMainWindow(deps: WindowDeps): ElectronBrowserWindow {
     ...(deps.icon ? { icon: deps.icon } : {}),
     webPreferences: hardenedWebPreferences(deps.preloadPath),
   });
-  denyPermissions(win.webContents.session);
-  lockNavigation(win.webContents, deps.rendererUrl);
+  if (deps.show) win.once('ready-to-show', () => showWindow(win));
   win.on('close', (event) => {
     if (!deps.isQuitting()) {
       event.preventDefault();
@@ -71,6 +57,7 @@ export function createMainWindow(deps: WindowDeps): ElectronBrowserWindow {
 }
 
 export function showWindow(win: ElectronBrowserWindow): void {
+  if (win.isDestroyed()) return;
   if (win.isMinimized()) win.restore();
   win.show();
   win.focus();

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PathEnv } from '../lib/paths';
+import { until } from './mesh/testing/wait';
 import { describeSweep, ownerAlive, readOwner, renderDaemonFile, sweepStaleFiles, systemProcessProbe, thisProcess, type OwnerIdentity, type ProcessProbe } from './owner';
 
 const roots: string[] = [];
@@ -70,6 +71,20 @@ describe('ownerAlive', () => {
     const pid = child.pid!;
     await new Promise((resolve) => child.once('exit', resolve));
     expect(await ownerAlive(owner(pid, Date.now()), system)).toBe(false);
+  });
+
+  it.runIf(process.platform === 'linux')('takes a killed process nobody has reaped yet for dead', async () => {
+    // A shell that forks a child and never waits for it: once killed, the child is a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const pid = Number((await new Promise<Buffer>((resolve) => parent.stdout.once('data', resolve))).toString().trim());
+    const system = systemProcessProbe();
+    expect(system.alive(pid)).toBe(true);
+    process.kill(pid, 'SIGKILL');
+    await until(() => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '), 'the killed child to become a zombie');
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    expect(system.alive(pid)).toBe(false);
+    parent.kill('SIGKILL');
+    await new Promise((resolve) => parent.once('exit', resolve));
   });
 });
 

@@ -8,6 +8,7 @@
  * `pids` it stops nothing of ours and only removes it.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -60,10 +61,26 @@ export interface ProcessProbe {
 
 const execFileAsync = promisify(execFile);
 
+/** The state letter of /proc/<pid>/stat (R, S, Z …), or null when there is no such process. */
+function procState(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return null;
+  }
+}
+
 /** Linux: /proc; macOS: ps; elsewhere only whether the pid exists. */
 export function systemProcessProbe(platform: NodeJS.Platform = process.platform): ProcessProbe {
   return {
     alive(pid) {
+      // A killed process nobody has reaped yet (a detached agent whose parent is a container's
+      // init that does not reap) still answers kill(pid, 0); its state in /proc says it is dead.
+      if (platform === 'linux') {
+        const state = procState(pid);
+        return state !== null && state !== 'Z' && state !== 'X';
+      }
       try {
         process.kill(pid, 0);
         return true;

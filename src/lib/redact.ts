@@ -30,6 +30,10 @@ const HEADER = /\b(authorization|x-api-key|api-key|api_key|access_key)([ \t]*[:=
 const JSON_FIELDS = ['authorization', 'apiKey', 'api_key', 'accessToken', 'access_token', 'access_key', 'session_token', 'token'];
 const JSON_FIELD = new RegExp(`"(${JSON_FIELDS.join('|')})"(\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi;
+/** `?token=…` (the web host's address), `&api_key=…` and the like. */
+const QUERY = /([?&](?:token|access_token|api_key|apikey|auth|password|passphrase)=)[^&#\s"']+/gi;
+/** Tailscale API keys and auth keys (`tskey-api-…`, `tskey-auth-…`). */
+const TAILSCALE_KEY = /\btskey-[A-Za-z0-9-]+/g;
 
 /** Go's url.QueryEscape, so a secret echoed inside a query string is caught too. */
 export function goQueryEscape(text: string): string {
@@ -51,7 +55,7 @@ function spellings(secret: string): string[] {
 /**
  * Replaces every configured secret (as typed, URL-encoded or JSON-escaped) and every
  * credential-shaped fragment (`Bearer …`, `Authorization: …`, `"token": "…"`, URL
- * userinfo) with `[redacted]`.
+ * userinfo, `?token=…`, Tailscale keys) with `[redacted]`.
  */
 export function redactSecrets(text: string, secrets: Iterable<string> = []): string {
   let out = text;
@@ -61,7 +65,9 @@ export function redactSecrets(text: string, secrets: Iterable<string> = []): str
     .replace(BEARER, `Bearer ${REDACTED}`)
     .replace(HEADER, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`)
     .replace(JSON_FIELD, (_m, key: string, sep: string) => `"${key}"${sep}"${REDACTED}"`)
-    .replace(URL_USERINFO, `$1${REDACTED}@`);
+    .replace(URL_USERINFO, `$1${REDACTED}@`)
+    .replace(QUERY, `$1${REDACTED}`)
+    .replace(TAILSCALE_KEY, REDACTED);
 }
 
 /**

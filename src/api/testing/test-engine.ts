@@ -20,6 +20,7 @@ export interface TestEngineOptions {
   secrets?: EngineDeps['secrets'];
   openExternal?: EngineDeps['openExternal'];
   transport?: 'ipc' | 'websocket';
+  owner?: EngineDeps['owner'];
   /** SSH session timings and the local port range (keep tests off 51820–52819). */
   mesh?: EngineDeps['mesh'];
 }
@@ -53,6 +54,7 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
     settings: openConfBackend(userDataDir),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
     ...(options.mesh ? { mesh: options.mesh } : {}),
     log: (message) => void logs.push(message),
   });

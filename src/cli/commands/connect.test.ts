@@ -7,7 +7,7 @@ import { writeClaimAtomic, type ClaimFields } from '../../engine/testing/claims-
 import { parseEnvFile, pondFilePaths } from '../../engine/exports';
 import { forwardPortKey } from '../../engine/mesh/port-allocator';
 import { findFreePortRange } from '../../engine/mesh/testing/ports';
-import { startNamedEcho, type TestService } from '../../engine/mesh/testing/services';
+import { greeting, startNamedEcho, type TestService } from '../../engine/mesh/testing/services';
 import { generateKey } from '../../engine/mesh/testing/keys';
 import { startSshd, type Sshd } from '../../engine/mesh/testing/sshd';
 import { appDataDir, claimsDir, leaseKeyDir } from '../../lib/paths';
@@ -18,7 +18,8 @@ import { testIO, type TestIO } from '../testing/test-io';
 import { connectCommand } from './connect';
 import { until } from '../../engine/mesh/testing/wait';
 
-const newIO = (env: Record<string, string | undefined> = {}): TestIO => testIO({ env });
+const newIO = (env: Record<string, string | undefined> = {}, portRange?: { min: number; max: number }): TestIO =>
+  testIO({ env, ...(portRange ? { ownerMesh: { portRange, tuning: { backoffBaseMs: 50, backoffMaxMs: 200 } } } : {}) });
 
 function claim(io: TestIO, fields: Partial<ClaimFields> & { leaseID: string }): void {
   writeClaimAtomic(claimsDir(io.pathEnv), {
@@ -37,25 +38,6 @@ async function runWith(command: CliCommand, args: string[], io: TestIO): Promise
   return command.run(args, io);
 }
 
-function greeting(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.includes('\n')) {
-        socket.write('ping\n');
-        if (text.includes('ping\n')) {
-          socket.destroy();
-          resolve(text.split('\n')[0] ?? '');
-        }
-      }
-    });
-    socket.on('error', reject);
-    socket.on('close', () => reject(new Error(`connection to ${port} closed after ${JSON.stringify(text)}`)));
-  });
-}
 
 describe('pond connect: arguments and empty ponds', () => {
   it('needs a name, validated like crabbox', async () => {
@@ -154,7 +136,7 @@ describe('pond connect in the foreground against a real sshd', () => {
 
   it('holds every forward, keeps the env file true, and removes it on Ctrl-C', async () => {
     const range = await findFreePortRange(10);
-    const io = newIO({ CRABBOX_SSH_USER: sshd.user });
+    const io = newIO({ CRABBOX_SSH_USER: sshd.user }, range);
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', provider: 'hetzner', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     claim(io, { leaseID: 'cbx_00000000000b', slug: 'worker', provider: 'aws', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(worker.port) } });
     claim(io, { leaseID: 'isb_x', slug: 'agent', provider: 'islo' });
@@ -194,7 +176,7 @@ describe('pond connect in the foreground against a real sshd', () => {
 
   it('rewrites the env file as forwards go down and come back on the same ports', async () => {
     const range = await findFreePortRange(10);
-    const io = newIO({ CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: sshd.clientKeyPath });
+    const io = newIO({ CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: sshd.clientKeyPath }, range);
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     const paths = pondFilePaths(io.pathEnv, 'alpha');
     const command = connectCommand({ mesh: { portRange: range, tuning: { backoffBaseMs: 50, backoffMaxMs: 200 } } });
@@ -225,7 +207,7 @@ describe('pond connect in the foreground against a real sshd', () => {
     const keyDir = path.join(dir, 'enc');
     mkdirSync(keyDir, { recursive: true });
     sshd.authorize(generateKey(keyDir, 'id_enc', { passphrase: 'open sesame' }));
-    const io = testIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'] });
+    const io = testIO({ env: { CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: path.join(keyDir, 'id_enc') }, isTTY: true, answers: ['wrong', 'open sesame'], ownerMesh: { portRange: range } });
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: String(web.port) } });
     const exit = runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io);
     await until(() => io.stdout().includes('wrote ') || /failed/.test(io.stderr()), () => `ready; stderr so far:\n${io.stderr()}`, 20_000);
@@ -237,7 +219,7 @@ describe('pond connect in the foreground against a real sshd', () => {
 
   it('gives up with exit 1 when no member can connect, leaving no files', async () => {
     const range = await findFreePortRange(5);
-    const io = newIO();
+    const io = newIO({}, range);
     // An address but no key and no ssh-agent: nothing will change that by itself.
     claim(io, { leaseID: 'cbx_00000000000a', slug: 'web', sshHost: '127.0.0.1', sshPort: sshd.port, labels: { crabbox_exposed_ports: '80' } });
     expect(await runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io)).toBe(1);
@@ -249,7 +231,7 @@ describe('pond connect in the foreground against a real sshd', () => {
 
   it('waits for a member whose address crabbox has not recorded yet, and connects it once the claim has one', async () => {
     const range = await findFreePortRange(5);
-    const io = newIO({ CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: sshd.clientKeyPath });
+    const io = newIO({ CRABBOX_SSH_USER: sshd.user, CRABBOX_SSH_KEY: sshd.clientKeyPath }, range);
     const pending = { leaseID: 'cbx_00000000000a', slug: 'web', labels: { crabbox_exposed_ports: String(web.port) } };
     claim(io, pending);
     const exit = runWith(connectCommand({ mesh: { portRange: range } }), ['alpha'], io);

@@ -8,6 +8,7 @@ import { goQuote } from '../../lib/go-quote';
 import { requestedPondName } from '../../lib/names';
 import { parseFlags } from '../args';
 import { withEngine } from '../engine';
+import { findOwner, withOwner } from '../owner';
 import { UsageError, type CliCommand } from '../types';
 
 export function pondNameArg(positionals: readonly string[], command: string): string {
@@ -32,10 +33,10 @@ export const env: CliCommand = {
   summary: "print a connected pond's CRABBOX_POND_* exports for sh, fish, PowerShell, dotenv or JSON",
   usage: `usage: pond env <name> [--format sh|fish|powershell|dotenv|json]
 
-Prints the CRABBOX_POND_<PEER>_<PORT>=127.0.0.1:<local> exports of pond <name>, read
-from its env file ($HOME/.crabbox/pond/<name>/env). That file lists only forwards that
-are up right now: Pond Desktop and \`pond connect\` rewrite it whenever a forward comes
-or goes and remove it on disconnect. Exits 1 when the pond is not connected.
+Prints the CRABBOX_POND_<PEER>_<PORT>=127.0.0.1:<local> exports of pond <name>: exactly
+the forwards that are up right now, as the process holding them (Pond Desktop, pond
+serve or the pond agent) reports them. Exits 1 when nothing holds the pond's forwards;
+it never prints from a file a stopped process left behind (such files are removed).
 
   --format F   sh (default): export NAME=value      eval "$(pond env alpha)"
                fish:         set -gx NAME value     pond env alpha --format fish | source
@@ -46,17 +47,15 @@ or goes and remove it on disconnect. Exits 1 when the pond is not connected.
     const { values, positionals } = parseFlags(args, { format: { type: 'string', short: 'f' } });
     const format = exportFormatFlag(values.format);
     const pond = pondNameArg(positionals, 'env');
-    const view = await withEngine(io, ({ engine }) => engine.exports.get(pond, format));
-    if (view.envPath === '') {
-      io.err(`pond env: ${view.problem ?? 'HOME is unset'}\n`);
-      return 2;
+    const owner = await findOwner(io);
+    const view = owner ? await withOwner(owner, (client) => client.call('exports:get', { pond, format })) : null;
+    if (view?.source === 'mesh' && view.lines.length > 0) {
+      io.out(view.text);
+      return 0;
     }
-    if (view.source === 'none') {
-      if (view.problem) io.err(`pond env: ${view.problem}\n`);
-      io.err(`pond ${goQuote(pond)} is not connected (no live forwards in its env file); connect it with \`pond connect ${pond}\` or in Pond Desktop\n`);
-      return 1;
-    }
-    io.out(view.text);
-    return 0;
+    if (!owner) for (const line of await withEngine(io, ({ engine }) => engine.sweepStaleFiles())) io.err(`${line}\n`);
+    const holder = owner ? 'its forwards are not up' : 'no Pond Desktop process holds any forwards';
+    io.err(`pond ${goQuote(pond)} is not connected (${holder}); connect it with \`pond connect ${pond} --export\` or in Pond Desktop\n`);
+    return 1;
   },
 };

@@ -1,6 +1,8 @@
 /** An in-memory CliIO for running commands in tests. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import { startOwner, type OwnerOptions, type RunningOwner } from '../../agent/owner-process';
 import { claimText } from '../../engine/testing/claims-fixtures';
 import { tempDir } from '../../lib/testing/temp-dir';
 import { claimsDir } from '../../lib/paths';
@@ -11,6 +13,8 @@ export interface TestIO extends CliIO {
   stderr(): string;
   /** Aborts `signal`, as Ctrl-C would. */
   interrupt(): void;
+  /** The owner `startOwner` started in this process, once it has (stopped when the test finishes). */
+  owner(): RunningOwner | undefined;
   /** The root holding HOME, XDG_CONFIG_HOME and XDG_STATE_HOME. */
   root: string;
 }
@@ -22,6 +26,8 @@ export interface TestIOOptions {
   answers?: string[];
   /** An existing root (e.g. a fake crabbox's); else a temp dir removed when the test finishes. */
   root?: string;
+  /** The owner's session timings and port range (tests keep clear of 51820–52819). */
+  ownerMesh?: OwnerOptions['mesh'];
 }
 
 /** Call it in a test (or a beforeEach): the temp root it makes goes with the test. */
@@ -38,6 +44,8 @@ export function testIO(options: TestIOOptions = {}): TestIO {
   let err = '';
   const answers = [...(options.answers ?? [])];
   const controller = new AbortController();
+  const pathEnv = { platform: 'linux' as const, env, home: env.HOME ?? '' };
+  let owner: RunningOwner | undefined;
   return {
     root,
     out: (text) => void (out += text),
@@ -45,7 +53,7 @@ export function testIO(options: TestIOOptions = {}): TestIO {
     stdout: () => out,
     stderr: () => err,
     env,
-    pathEnv: { platform: 'linux', env, home: env.HOME ?? '' },
+    pathEnv,
     cwd: root,
     isTTY: options.isTTY ?? false,
     readLine: async (prompt) => {
@@ -54,6 +62,13 @@ export function testIO(options: TestIOOptions = {}): TestIO {
     },
     signal: controller.signal,
     interrupt: () => controller.abort(),
+    // The agent runs in this process here: the same owner code as `pond agent run`, without a child to clean up.
+    startOwner: async () => {
+      const started = await startOwner({ kind: 'agent', pathEnv, version: '0.0.0-test', log: (m) => void (err += `[agent] ${m}\n`), idleMs: null, ...(options.ownerMesh ? { mesh: options.ownerMesh } : {}) });
+      owner = started;
+      onTestFinished(() => started.stop('test finished'));
+    },
+    owner: () => owner,
   };
 }
 

@@ -6,6 +6,7 @@ import type { PondConnectionChange } from './connection-changes';
 import { MeshManager } from './manager';
 import { inMemoryPortMemory, PortAllocator } from './port-allocator';
 import type { SessionTuning } from './session';
+import { FakeClock } from './testing/fake-clock';
 import { generateKey } from './testing/keys';
 import { findFreePortRange } from './testing/ports';
 import { startNamedEcho, type TestService } from './testing/services';
@@ -57,17 +58,20 @@ async function sshdMember(name: string): Promise<{ sshd: Sshd; member: MeshMembe
   return { sshd, member };
 }
 
-function makeManager(members: MeshMember[], tuning: Partial<SessionTuning>) {
+/** The sessions run on a fake clock: a retry happens only when the test moves time, or on wake. */
+function makeManager(members: MeshMember[], tuning: Partial<SessionTuning> = {}) {
   const changes: PondConnectionChange[] = [];
+  const clock = new FakeClock();
   const manager = new MeshManager({
     resolveMembers: async () => members,
     allocator: new PortAllocator({ memory: inMemoryPortMemory(), ...range }),
     askPassphrase: async () => null,
     onConnection: (change) => changes.push(change),
+    clock,
     tuning,
   });
   cleanups.push(() => manager.disconnectAll());
-  return { manager, changes };
+  return { manager, changes, clock };
 }
 
 function session(manager: MeshManager, name: string) {
@@ -76,15 +80,26 @@ function session(manager: MeshManager, name: string) {
   return found.session;
 }
 
+function retryAt(manager: MeshManager, name: string): number | null {
+  const s = session(manager, name);
+  return s.state === 'reconnecting' || s.state === 'connecting' ? s.retryAt : null;
+}
+
 describe('MeshManager.wake against OpenSSH sshd', () => {
   it('starts a member that gave up over again, and reports each change of the pond once', async () => {
     const { sshd, member } = await sshdMember('web');
-    const { manager, changes } = makeManager([member], { backoffBaseMs: 50, backoffMaxMs: 50, maxFailures: 2 });
+    const { manager, changes, clock } = makeManager([member], { maxFailures: 2 });
     await manager.connect({ pond: 'alpha' });
     await until(() => session(manager, 'web').state === 'ready', 'ready');
     await sshd.stop();
-    await until(() => session(manager, 'web').state === 'failed', 'gave up');
+    while (session(manager, 'web').state !== 'failed') {
+      await until(() => retryAt(manager, 'web') !== null || session(manager, 'web').state === 'failed', 'a retry scheduled, or giving up');
+      const at = retryAt(manager, 'web');
+      if (at !== null) clock.advance(at - clock.now());
+    }
     expect(session(manager, 'web')).toMatchObject({ state: 'failed', reason: 'retries-exhausted' });
+    // Given up, it only checks about once a minute whether the server is back.
+    expect(clock.pendingDelays().some((ms) => ms >= 45_000 && ms <= 75_000)).toBe(true);
 
     await sshd.restart();
     manager.wake();
@@ -107,17 +122,14 @@ describe('MeshManager.wake against OpenSSH sshd', () => {
   it('makes a pending retry now instead of after its backoff, and leaves a changed host key failed', async () => {
     const web = await sshdMember('web');
     const api = await sshdMember('api');
-    // A minute of backoff: without wake the member would still be waiting when the test times out.
-    const { manager } = makeManager([web.member, api.member], { backoffBaseMs: 60_000, backoffMaxMs: 60_000 });
+    // The clock never moves: without wake the member would wait for its retry forever.
+    const { manager } = makeManager([web.member, api.member]);
     await manager.connect({ pond: 'alpha' });
     await until(() => session(manager, 'web').state === 'ready' && session(manager, 'api').state === 'ready', 'both ready');
 
     await web.sshd.stop();
     await api.sshd.restart({ hostKey: generateKey(dir, `new_host_key_${counter}`).privatePath });
-    await until(() => {
-      const s = session(manager, 'web');
-      return s.state === 'reconnecting' && s.retryAt !== null;
-    }, 'web waiting a minute to retry');
+    await until(() => session(manager, 'web').state === 'reconnecting' && retryAt(manager, 'web') !== null, 'web waiting to retry');
     await web.sshd.restart();
 
     manager.wake();

@@ -10,7 +10,7 @@ import { inMemoryPortMemory, PortAllocator, type PortMemory } from './port-alloc
 import { startAgent } from './testing/agent';
 import { generateKey } from './testing/keys';
 import { findFreePortRange } from './testing/ports';
-import { closedPort, exchange, startNamedEcho, type TestService } from './testing/services';
+import { closedPort, exchange, greeting, startNamedEcho, type TestService } from './testing/services';
 import { startSshd, type Sshd } from './testing/sshd';
 import { until } from './testing/wait';
 import type { MeshMember, SshAuth } from './types';
@@ -104,9 +104,6 @@ function allReady(manager: MeshManager, pond: string): boolean {
   return ponds.length > 0 && ponds[0]!.members.every((m) => m.forwards.length > 0 && m.forwards.every((f) => f.state === 'ready'));
 }
 
-async function greeting(port: number): Promise<string> {
-  return (await exchange(port, 'ping', 0)).toString().split('\n')[0]!;
-}
 
 describe('MeshManager against OpenSSH sshd', () => {
   it('carries data through every forward of a 3-member pond and survives sshd being killed and restarted', async () => {

@@ -49,6 +49,30 @@ export function startNamedEcho(name: string, port?: number): Promise<TestService
 }
 
 /**
+ * Through a forward to a named echo: reads the greeting line and checks a ping comes back,
+ * so data moved both ways. Resolves with the name.
+ */
+export function greeting(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      if (!text.includes('\n')) return;
+      if (!text.includes('ping\n')) {
+        if (text.indexOf('\n') === text.length - 1) socket.write('ping\n');
+        return;
+      }
+      socket.destroy();
+      resolve(text.split('\n')[0] ?? '');
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`connection to ${port} closed after ${JSON.stringify(text)}`)));
+  });
+}
+
+/**
  * Bulk service for throughput tests: a connection's first byte picks the mode.
  * `u` + 8-byte length: reads that many bytes, then answers `k`.
  * `d` + 8-byte length: sends that many bytes, then ends.

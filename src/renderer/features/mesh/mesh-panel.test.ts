@@ -1,33 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MeshForwardShape, MeshMemberShape } from '../../../contract/index';
+import { forwardShape as forward, memberShape as member } from '../../../contract/testing/mesh-shapes';
 import { formatBytes, hostKeyConfirmation, isConnected, mergeHealth, pondOf } from './mesh-panel';
-
-const forward = (fields: Partial<MeshForwardShape> = {}): MeshForwardShape =>
-  ({
-    state: 'ready',
-    pond: 'alpha',
-    member: 'web',
-    leaseID: 'cbx_1',
-    remotePort: 8080,
-    localPort: 51820,
-    activeConnections: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    remote: 'open',
-    lastError: null,
-    moved: null,
-    ...fields,
-  }) as MeshForwardShape;
-
-const member = (name: string, session: MeshMemberShape['session'], forwards: MeshForwardShape[] = [forward({ member: name })]): MeshMemberShape => ({
-  pond: 'alpha',
-  member: name,
-  leaseID: `cbx_${name}`,
-  provider: 'hetzner',
-  target: { host: '10.0.0.5', port: 2222, user: 'crabbox' },
-  session,
-  forwards,
-});
 
 const ready = { state: 'ready', port: 2222, since: 0 } as const;
 
