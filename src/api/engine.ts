@@ -22,7 +22,7 @@ import { appDoctorDeps } from '../engine/doctor/app-deps';
 import { MeshManager } from '../engine/mesh/manager';
 import { PassphrasePrompts } from '../engine/mesh/manager-prompts';
 import { previewForwardTable } from '../engine/mesh/connect-preview';
-import { PortAllocator, settingsPortChoices, settingsPortMemory, type PortMove } from '../engine/mesh/port-allocator';
+import { forwardPortKey, PortAllocator, settingsPortChoices, settingsPortMemory, type PortMove } from '../engine/mesh/port-allocator';
 import { PortChoices } from '../engine/mesh/port-choices';
 import type { MeshMember } from '../engine/mesh/types';
 import type { SessionTuning } from '../engine/mesh/session';
@@ -247,14 +247,17 @@ export function createEngine(deps: EngineDeps) {
     ports,
     /**
      * `pond connect --json`: the forward table a connect would produce; nothing is connected,
-     * written or remembered. `choices`: ports tried as if chosen (`--port`), not kept.
+     * written or remembered. `chosen`: ports tried as if chosen (`--port`), not kept.
      */
     previewForwards: (
       pond: string,
       members: readonly MeshMember[],
       onMove: (member: string, remotePort: number, move: PortMove) => void,
-      choices: Record<string, number> = {},
-    ) => previewForwardTable(pond, members, exports.paths(pond), allocator.preview(choices), onMove),
+      chosen: ReadonlyArray<{ member: string; remotePort: number; localPort: number }> = [],
+    ) => {
+      const choices = Object.fromEntries(chosen.map((c) => [forwardPortKey({ pond, member: c.member, remotePort: c.remotePort }), c.localPort]));
+      return previewForwardTable(pond, members, exports.paths(pond), allocator.preview(choices), onMove);
+    },
     /** Resolves once the env/hosts files reflect every forward change reported so far. */
     filesSettled: () => meshFiles.onIdle(),
     owner: deps.owner,

@@ -1,6 +1,16 @@
 /** ports: the local port of each forward, chosen by the user or remembered from last time (docs/connect.md). */
 import { z } from 'zod';
 
+/** Ports a user may choose: below 1024 needs administrator rights on most systems. */
+export const CHOSEN_PORT_MIN = 1024;
+export const CHOSEN_PORT_MAX = 65535;
+
+/** Why a port cannot be chosen for its number alone, or null. */
+export function chosenPortProblem(port: number): string | null {
+  if (Number.isInteger(port) && port >= CHOSEN_PORT_MIN && port <= CHOSEN_PORT_MAX) return null;
+  return `port ${port} cannot be chosen: local ports must be between ${CHOSEN_PORT_MIN} and ${CHOSEN_PORT_MAX} (lower ones need administrator rights)`;
+}
+
 const forwardFields = {
   pond: z.string().min(1),
   member: z.string().min(1),

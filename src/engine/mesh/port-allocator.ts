@@ -13,15 +13,13 @@
  * the reason, naming the program that holds the port where the system shows it.
  */
 import net from 'node:net';
+import { chosenPortProblem } from '../../contract/index';
 import { PondError } from '../../lib/errors';
 import type { SettingsStore } from '../settings-store';
 import { describeHolder, findPortHolder, systemPortHolderDeps, type PortHolder } from './port-holder';
 
 export const FORWARD_PORT_MIN = 51820;
 export const FORWARD_PORT_MAX = 52819;
-/** Ports a user may choose: below 1024 needs administrator rights on most systems. */
-export const CHOSEN_PORT_MIN = 1024;
-export const CHOSEN_PORT_MAX = 65535;
 const LOOPBACK = '127.0.0.1';
 
 export interface ForwardKey {
@@ -221,9 +219,8 @@ export class PortAllocator {
    */
   async choose(key: ForwardKey, port: number): Promise<void> {
     const id = forwardPortKey(key);
-    if (!Number.isInteger(port) || port < CHOSEN_PORT_MIN || port > CHOSEN_PORT_MAX) {
-      throw new PondError('INVALID_INPUT', `port ${port} cannot be chosen: local ports must be between ${CHOSEN_PORT_MIN} and ${CHOSEN_PORT_MAX} (lower ones need administrator rights)`);
-    }
+    const problem = chosenPortProblem(port);
+    if (problem !== null) throw new PondError('INVALID_INPUT', problem);
     const other = Object.entries(this.choices.all()).find(([k, chosen]) => k !== id && chosen === port);
     if (other) throw new PondError('CONFLICT', `port ${port} cannot be chosen: it is already chosen for ${describeForwardKey(other[0])}`);
     const user = this.held.get(port);

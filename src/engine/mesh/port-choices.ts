@@ -97,7 +97,8 @@ export class PortChoices {
     return row;
   }
 
-  private async requireForward({ pond, member, remotePort }: ForwardKey): Promise<void> {
+  /** Throws, naming what the pond has instead, unless the pond has this forward. */
+  async requireForward({ pond, member, remotePort }: ForwardKey): Promise<void> {
     const members = (await this.deps.members(pond)).filter((m) => m.ports.length > 0);
     const found = members.find((m) => m.name === member);
     if (!found) {
