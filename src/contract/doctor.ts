@@ -90,7 +90,6 @@ export const doctorAclPreviewSchema = z.object({
   diff: z.string(),
   snippet: z.string(),
 });
-export type DoctorAclPreviewShape = z.infer<typeof doctorAclPreviewSchema>;
 
 export const doctorBootstrapAclInput = z.object({ pond: z.string().min(1), expectedEtag: z.string().min(1) });
 export const doctorBootstrapAclSchema = z.object({
