@@ -3,6 +3,5 @@ import { z } from 'zod';
 
 /** The ponds Pond Desktop reconnects when it starts (also the payload of `ponds:restoreChanged`). */
 export const restoreListSchema = z.object({ ponds: z.array(z.string()) });
-export type RestoreListShape = z.infer<typeof restoreListSchema>;
 
 export const pondsSetRestoreInput = z.object({ pond: z.string().min(1), restore: z.boolean() });

@@ -57,7 +57,10 @@ describe('findPortHolder on Linux (/proc)', () => {
     const roots = await listen(0);
     const user = otherUser()!;
     const answer = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'testing/find-port-holder.ts'), String(roots.port)], {
+      // findPortHolder as that user runs it: this module, loaded by tsx in a process of its own.
+      const script = `const { findPortHolder, systemPortHolderDeps } = await import(${JSON.stringify(path.join(import.meta.dirname, 'port-holder.ts'))});
+        process.stdout.write(JSON.stringify(await findPortHolder(${roots.port}, systemPortHolderDeps())));`;
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
         uid: user.uid,
         gid: user.gid,
         cwd: path.resolve(import.meta.dirname, '../../..'),
