@@ -210,9 +210,10 @@ test("the window's Copy button copies through the app's permission handler; noth
   const page = await app.window();
   await page.getByTestId('pond-demo').click();
   await page.getByTestId('mesh-connect').click();
+  await page.getByTestId('pond-tab-exports').click();
   const webLine = page.getByTestId('exports-line').filter({ hasText: `CRABBOX_POND_WEB_${demo.web.port}=` });
   await expect(webLine).toHaveText(/^export CRABBOX_POND_WEB_\d+=127\.0\.0\.1:\d+/, SLOW);
-  const shown = (await webLine.locator('.mono').innerText()).trim();
+  const shown = (await webLine.getByTestId('exports-line-text').innerText()).trim();
   await webLine.getByRole('button').click();
   await expect(webLine.getByRole('button')).toHaveText('Copied');
   expect((await app.state()).clipboard).toBe(shown);
@@ -334,6 +335,8 @@ test('a pond that fails and recovers raises one notification each; the setting t
   await demo.sshd.restart({ hostKey: generateKey(demo.root, 'new_host_key').privatePath });
   await expect.poll(() => trayLabels(app), SLOW).toContain('demo — failed');
   expect((await app.state()).tray?.image).toMatch(/tray\/failed\.png$/);
+  await expect(page.getByTestId('pond-state')).toHaveText('failed');
+  await page.getByTestId('pond-tab-forwards').click();
   for (const member of ['web', 'api']) {
     await page.getByTestId(`mesh-hostkey-${member}-remove`).click();
     await page.getByTestId(`mesh-hostkey-${member}-confirm`).click();

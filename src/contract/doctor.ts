@@ -20,6 +20,8 @@ export const matrixSchema = z.object({
   /** Transports present, in crabbox's order (tailnet, url, ssh, pending, none). */
   transports: z.array(peerTransportSchema),
   cells: z.array(matrixCellSchema),
+  /** The members behind the counts, named as the live checks name them, for the window's member-by-member view. */
+  members: z.array(z.object({ name: z.string(), transport: peerTransportSchema, provider: z.string() })),
   /** The matrix exactly as `pond doctor` prints it. */
   text: z.string(),
 });
@@ -54,6 +56,8 @@ export const doctorCheckResultSchema = doctorPlannedCheckSchema.extend({
   summary: z.string(),
   detail: z.string().optional(),
   fixes: z.array(z.string()),
+  /** The window's words for the same steps, naming its buttons; shown instead of `fixes` where present. */
+  appFixes: z.array(z.string()).optional(),
   reason: z.string().optional(),
   durationMs: z.number(),
 });

@@ -1,0 +1,55 @@
+import * as Dialog from '@radix-ui/react-dialog';
+import { useState, type ReactNode } from 'react';
+
+/**
+ * A window-level modal on Radix UI's dialog: focus moves in, stays in (Tab wraps), Escape
+ * closes, and focus goes back where it was. Everything behind it is inert while it is open.
+ */
+export function Modal({
+  open,
+  onClose,
+  title,
+  description,
+  testId,
+  wide,
+  children,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  testId: string;
+  wide?: boolean;
+  children: ReactNode;
+}) {
+  // Opened from code rather than a Radix trigger, so the element that had the focus gets it back here.
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+  return (
+    <Dialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        if (!next) onClose();
+      }}
+    >
+      <Dialog.Portal>
+        <Dialog.Overlay className="modal-overlay" />
+        <Dialog.Content className={wide ? 'modal wide' : 'modal'} data-testid={testId}
+          {...(description === undefined ? { 'aria-describedby': undefined } : {})}
+          onCloseAutoFocus={(event) => {
+            if (opener?.isConnected) {
+              event.preventDefault();
+              opener.focus();
+            }
+          }}
+        >
+          <Dialog.Title className="modal-title">{title}</Dialog.Title>
+          {description !== undefined && <Dialog.Description className="modal-description">{description}</Dialog.Description>}
+          {children}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+/** A button that closes the modal it is in. */
+export const ModalClose = Dialog.Close;
