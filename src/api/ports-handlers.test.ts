@@ -123,7 +123,7 @@ describe('ports handlers', () => {
     await t.call('mesh:connect', { pond: 'alpha' });
     await until(() => webForward(t)?.state === 'ready', 'web ready');
     const holder = await foreign(0);
-    const named = process.platform === 'linux' ? `port ${holder.port} is held by node (pid ${holder.pid})` : `port ${holder.port} is `;
+    const named = process.platform === 'linux' ? `it is held by node (pid ${holder.pid})` : 'it is ';
     expect(await t.call('ports:set', { pond: 'alpha', member: 'web', remotePort: web.port, localPort: holder.port })).toEqual({
       error: { code: 'CONFLICT', message: expect.stringContaining(`port ${holder.port} cannot be chosen: ${named}`) },
     });

@@ -108,7 +108,7 @@ describe('pond connect --port', () => {
     const named = process.platform === 'linux' ? `held by node (pid ${holder.pid})` : '';
     // The command's error, which `pond` prints as `pond connect: <message>` with exit 1.
     await expect(connectCommand({ mesh: { portRange: range } }).run(['alpha', '--export', '--port', `web:${web.port}=${holder.port}`], io)).rejects.toThrow(
-      `port ${holder.port} cannot be chosen: port ${holder.port} is ${named}`,
+      `port ${holder.port} cannot be chosen: it is ${named}`,
     );
     expect(io.stdout()).toBe('');
     expect(existsSync(pondFilePaths(io.pathEnv, 'alpha').envPath)).toBe(false);

@@ -219,7 +219,7 @@ describe('PortAllocator: chosen ports', () => {
     const holder = await listenForeign(max);
     const allocator = new PortAllocator({ memory: inMemoryPortMemory(), min, max: max - 1 });
     const named = process.platform === 'linux' ? `held by node (pid ${holder.pid})` : '';
-    await expect(allocator.choose(web, max)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(`port ${max} cannot be chosen: port ${max} is ${named}`) });
+    await expect(allocator.choose(web, max)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(`port ${max} cannot be chosen: it is ${named}`) });
     expect(allocator.chosen(web)).toBeNull();
   });
 

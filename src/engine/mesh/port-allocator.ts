@@ -227,7 +227,7 @@ export class PortAllocator {
     if (user !== undefined && user !== id) throw new PondError('CONFLICT', `port ${port} cannot be chosen: it is used by the forward ${describeForwardKey(user)}`);
     if (user === undefined) {
       const probe = await tryBind(port, (socket) => socket.destroy());
-      if (!probe.ok) throw new PondError('CONFLICT', `port ${port} cannot be chosen: ${await this.describeBindFailure(port, probe.code)}`);
+      if (!probe.ok) throw new PondError('CONFLICT', `port ${port} cannot be chosen: ${await this.describeBindFailure(port, probe.code, 'it')}`);
       await new Promise<void>((resolve) => probe.server.close(() => resolve()));
     }
     this.choices.remember(id, port);
@@ -281,10 +281,10 @@ export class PortAllocator {
     return result;
   }
 
-  private async describeBindFailure(port: number, code: string): Promise<string> {
-    if (code === 'EADDRINUSE') return describeHolder(port, await this.holder(port));
-    if (code === 'EACCES') return `port ${port} is not allowed for this user`;
-    return `port ${port} could not be bound (${code})`;
+  private async describeBindFailure(port: number, code: string, subject = `port ${port}`): Promise<string> {
+    if (code === 'EADDRINUSE') return describeHolder(port, await this.holder(port), subject);
+    if (code === 'EACCES') return `${subject} is not allowed for this user`;
+    return `${subject} could not be bound (${code})`;
   }
 
   private finish(id: string, port: number, server: net.Server, moved: PortMove | null): BoundPort {

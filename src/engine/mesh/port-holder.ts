@@ -90,8 +90,11 @@ export async function findPortHolder(port: number, deps: PortHolderDeps): Promis
   }
 }
 
-/** `port 51824 is held by node (pid 4242)`; `… is in use by a program that cannot be identified (why)`. */
-export function describeHolder(port: number, holder: PortHolder): string {
+/**
+ * `port 51824 is held by node (pid 4242)`; `… is in use by a program that cannot be
+ * identified (why)`. `subject` replaces `port 51824` where the port was named already.
+ */
+export function describeHolder(port: number, holder: PortHolder, subject = `port ${port}`): string {
   switch (holder.kind) {
     case 'process': {
       const byName = new Map<string, number[]>();
@@ -100,12 +103,12 @@ export function describeHolder(port: number, holder: PortHolder): string {
         const ids = `${pids.length === 1 ? 'pid' : 'pids'} ${pids.join(', ')}`;
         return name === '' ? `process ${pids.join(', ')}` : `${name} (${ids})`;
       });
-      return `port ${port} is held by ${parts.join(' and ')}`;
+      return `${subject} is held by ${parts.join(' and ')}`;
     }
     case 'other-user':
-      return `port ${port} is held by a program of ${holder.user !== null ? `user ${holder.user} (uid ${holder.uid})` : `another user (uid ${holder.uid})`}`;
+      return `${subject} is held by a program of ${holder.user !== null ? `user ${holder.user} (uid ${holder.uid})` : `another user (uid ${holder.uid})`}`;
     case 'unknown':
-      return `port ${port} is in use by a program that cannot be identified (${holder.why})`;
+      return `${subject} is in use by a program that cannot be identified (${holder.why})`;
   }
 }
 
