@@ -51,5 +51,3 @@ export function Modal({
   );
 }
 
-/** A button that closes the modal it is in. */
-export const ModalClose = Dialog.Close;
