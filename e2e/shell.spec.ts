@@ -266,6 +266,29 @@ test('a settings file that is not JSON is moved aside with a message saying wher
   expect(log(dirs)).toContain(`settings: ${file} could not be read`);
 });
 
+test('Release pond… in the tray opens the window on the pond with its release confirmation over it', async ({ shell }) => {
+  const demo = await shell.demoPond();
+  const { app } = await demoApp(shell, demo, ['--hidden']);
+  const page = await app.window();
+  // The page must be listening: a navigation asked for before it loaded has no one to reach.
+  await expect(page.getByTestId('pond-demo')).toHaveCount(1, SLOW);
+  const blocked: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') blocked.push(message.text());
+  });
+  await app.clickMenu('demo — not connected', 'Release pond…');
+  await expect.poll(async () => (await app.state()).windows[0]?.visible, SLOW).toBe(true);
+  const dialog = page.getByTestId('release-dialog');
+  await expect(dialog.getByRole('heading', { level: 2 })).toHaveText('Release pond demo');
+  await expect(dialog.getByTestId('release-members').locator('li')).toHaveCount(2);
+  await expect(page).toHaveTitle('demo — not connected · Pond Desktop');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('pond-page')).toBeVisible();
+  // The dialog needs nothing the page's Content-Security-Policy refuses.
+  expect(blocked).toEqual([]);
+});
+
 test('a tray action that fails while the window is hidden says so in a dialog naming the log', async ({ shell }) => {
   const dirs = shell.dirs();
   const member: ManualMember = { id: 'manual_w', pond: 'empty', slug: 'w', host: '127.0.0.1', port: 22, user: 'u', ports: [], addedAt: '2026-01-01T00:00:00Z' };

@@ -103,6 +103,10 @@ for (const theme of ['light', 'dark'] as const) {
     const at = `${size.width} × ${size.height}, ${theme}`;
     test(`every view fits a ${at} window without sideways scrolling and passes axe`, async ({ page }) => {
       const s = await scene();
+      const refused: string[] = [];
+      page.on('console', (message) => {
+        if (message.text().includes('Content Security Policy')) refused.push(message.text());
+      });
       try {
         await page.emulateMedia({ colorScheme: theme });
         await page.setViewportSize(size);
@@ -159,6 +163,8 @@ for (const theme of ['light', 'dark'] as const) {
           await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
           await check(page, `${view}, ${at}`);
         }
+        // Nothing the window does needs what its Content-Security-Policy refuses (inline styles or scripts).
+        expect(refused).toEqual([]);
       } finally {
         await s.stop();
       }
@@ -209,6 +215,30 @@ test('status first: pond rows, the pond header and the window title say the stat
     await page.getByTestId('mesh-member-web-retry').click();
     await page.getByTestId('mesh-member-api-retry').click();
     await expect(page.getByTestId('pond-state')).toHaveText('connected', SLOW);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('a member crabbox has no address for yet is waiting, never failed, wherever the window says it', async ({ page }) => {
+  const s = await scene();
+  try {
+    s.fake.writeClaim({ leaseID: 'cbx_later', provider: 'aws', pond: 'later', slug: 'later', labels: { crabbox_exposed_ports: '8080' } });
+    await page.goto(s.host.url);
+    await page.getByTestId('pond-later-connect').click();
+    await expect(page.getByTestId('pond-later-state')).toHaveText('connecting', SLOW);
+    await expect(page.getByTestId('pond-row-later')).toContainText('0 of 1 forward up, 1 member waiting for an address');
+    await page.getByTestId('pond-later').click();
+    await expect(page.getByTestId('pond-state')).toHaveText('connecting');
+    await page.getByTestId('pond-tab-forwards').click();
+    await expect(page.getByTestId('mesh-member-later-state')).toHaveText('waiting for an address');
+    await expect(page.getByTestId('mesh-member-later-text')).toContainText('It connects by itself once the address is known.');
+    await expect(page.getByTestId('mesh-forward-later-8080-state')).toHaveText('waiting for an address');
+    await expect(page.getByTestId('mesh-member-later-retry')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Connections', exact: true }).click();
+    await expect(page.getByTestId('mesh-connection-later')).toContainText('connecting');
+    await expect(page.getByTestId('mesh-connection-later')).not.toContainText('failed');
+    await expect(page.getByTestId('connection-later-later-8080-state')).toHaveText('waiting for an address');
   } finally {
     await s.stop();
   }
