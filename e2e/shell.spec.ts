@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import type { MeshStatusShape } from '../src/contract/index';
 import { generateKey } from '../src/engine/mesh/testing/keys';
 import { startProxy } from '../src/engine/mesh/testing/proxy';
+import { freePort } from '../src/engine/mesh/testing/ports';
 import { greeting } from '../src/engine/mesh/testing/services';
 import { openConfBackend, SettingsStore, type ManualMember } from '../src/engine/settings-store';
 import { desktopExec } from '../src/electron/login-item';
@@ -417,4 +418,47 @@ test('the app takes over the forwards a pond agent held, on the same local ports
 
   expect(await cli(['disconnect', 'demo'])).toBe('pond "demo": stopped 2 forwards and removed its env and hosts files\n');
   await expect.poll(() => trayLabels(app), SLOW).toContain('demo — not connected');
+});
+
+test('ponds switched to reconnect at start come back by themselves; the tray and one notification report it; a gone pond is reported once', async ({ shell }) => {
+  const demo = await shell.demoPond();
+  const dirs = shell.dirs({ root: demo.root, configHome: path.join(demo.root, 'config') });
+  new SettingsStore(openConfBackend(dirs.userData)).set('restoreOnStart', ['demo', 'gone']);
+
+  const app = await shell.launch(dirs, { args: ['--hidden'] });
+  await expect.poll(() => trayLabels(app), SLOW).toContain('At start: demo reconnected · gone no longer exists');
+  expect(await trayLabels(app)).toContain('demo — connected');
+  await expect.poll(() => (fs.existsSync(envFile(dirs, 'demo')) ? fs.readFileSync(envFile(dirs, 'demo'), 'utf8') : ''), SLOW).toContain(`export CRABBOX_POND_WEB_${demo.web.port}=127.0.0.1:`);
+  const notifications = (await app.state()).notifications;
+  expect(notifications).toEqual([
+    expect.objectContaining({ title: 'Pond gone did not come back at start', body: 'gone no longer exists; it will not be reconnected at start any more. Open Pond Desktop to see why and what to do.' }),
+  ]);
+  expect(new SettingsStore(openConfBackend(dirs.userData)).get('restoreOnStart')).toEqual(['demo']);
+  expect(log(dirs)).toContain('restore: "demo" reconnected');
+  // The window has loaded before the app quits (as in the other specs).
+  await app.window();
+  await app.clickMenu('Quit Pond Desktop');
+  expect(await app.exited).toEqual({ code: 0, signal: null });
+
+  const again = await shell.launch(dirs, { args: ['--hidden'] });
+  await expect.poll(() => trayLabels(again), SLOW).toContain('At start: demo reconnected');
+  expect(await trayLabels(again)).toContain('demo — connected');
+  expect((await again.state()).notifications).toEqual([]);
+});
+
+test('the CLI chooses a local port for a forward the app holds: it moves at once and the app keeps it', async ({ shell }) => {
+  const demo = await shell.demoPond();
+  const { dirs, app } = await demoApp(shell, demo, ['--hidden']);
+  await app.clickMenu('demo — not connected', 'Connect');
+  await expect.poll(() => trayLabels(app), SLOW).toContain('demo — connected');
+  const cli = async (args: string[]) => {
+    const { stdout } = await run(process.execPath, [path.resolve('out/cli/pond.js'), ...args], { env: { ...dirs.env, PATH: process.env.PATH ?? '' } });
+    return stdout;
+  };
+  const chosen = await freePort();
+  expect(await cli(['ports', 'set', 'demo', `web:${demo.web.port}=${chosen}`])).toBe(`web:${demo.web.port} of pond "demo": chose 127.0.0.1:${chosen}; it listens there now\n`);
+  expect(fs.readFileSync(envFile(dirs, 'demo'), 'utf8')).toContain(`export CRABBOX_POND_WEB_${demo.web.port}=127.0.0.1:${chosen}\n`);
+  expect(await greeting(chosen)).toBe('web');
+  const status = await meshStatus(app);
+  expect(status.ponds[0]?.members.find((m) => m.member === 'web')?.forwards[0]?.localPort).toBe(chosen);
 });

@@ -138,4 +138,36 @@ describe('Forward', () => {
     });
     await new Promise((r) => blocker.close(r));
   });
+
+  it('moves its listener to a newly chosen port while a connection through the old one keeps going', async () => {
+    const { min, max } = await findFreePortRange(3);
+    const choices = inMemoryPortMemory();
+    const own = new PortAllocator({ memory: inMemoryPortMemory(), choices, min, max: max - 1 });
+    const forward = makeForward(echo.port, own);
+    await forward.start();
+    expect(forward.localPort).toBe(min);
+    const socket = net.connect({ host: '127.0.0.1', port: min });
+    await new Promise((r) => socket.once('connect', r));
+
+    await own.choose({ pond: 'alpha', member: 'web', remotePort: echo.port }, max);
+    await forward.rebind();
+    expect(forward.health()).toMatchObject({ state: 'ready', localPort: max, moved: null });
+    expect((await exchange(max, 'new', 3)).toString()).toBe('new');
+    await expect(exchange(min, 'x', 1)).rejects.toThrow(/ECONNREFUSED/);
+    const reply = new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString())));
+    socket.write('old');
+    expect(await reply).toBe('old');
+    socket.destroy();
+  });
+
+  it('takes a changed choice only when it starts, if it is not running', async () => {
+    const { min, max } = await findFreePortRange(3);
+    const own = new PortAllocator({ memory: inMemoryPortMemory(), min, max: max - 1 });
+    const forward = makeForward(echo.port, own);
+    await own.choose({ pond: 'alpha', member: 'web', remotePort: echo.port }, max);
+    await forward.rebind();
+    expect(forward.localPort).toBeNull();
+    await forward.start();
+    expect(forward.localPort).toBe(max);
+  });
 });

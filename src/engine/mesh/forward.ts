@@ -44,6 +44,10 @@ export class Forward {
     private readonly onChange: () => void,
   ) {}
 
+  private get key() {
+    return { pond: this.id.pond, member: this.id.member, remotePort: this.id.remotePort };
+  }
+
   get localPort(): number | null {
     return this.bound?.port ?? null;
   }
@@ -70,6 +74,24 @@ export class Forward {
     const bound = this.bound;
     this.bound = null;
     if (bound) await this.allocator.release(bound);
+    this.onChange();
+  }
+
+  /**
+   * Takes the port the allocator gives the forward now (its chosen port changed): a new
+   * listener first, then the old one closes. Connections already accepted keep going.
+   */
+  async rebind(): Promise<void> {
+    if (this.binding) await this.binding;
+    const current = this.bound;
+    if (!this.running) return;
+    if (!current) return this.start();
+    const next = await this.allocator.bind(this.key, (socket) => this.accept(socket), current);
+    this.moved = next.moved;
+    if (next.server !== current.server) {
+      this.bound = next;
+      this.allocator.letGo(current);
+    }
     this.onChange();
   }
 
@@ -106,9 +128,7 @@ export class Forward {
 
   private async bind(): Promise<void> {
     try {
-      this.bound = await this.allocator.bind({ pond: this.id.pond, member: this.id.member, remotePort: this.id.remotePort }, (socket) =>
-        this.accept(socket),
-      );
+      this.bound = await this.allocator.bind(this.key, (socket) => this.accept(socket));
       this.bindError = null;
       this.moved = this.bound.moved;
       if (!this.running) {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { forwardBadge, sessionBadge, sessionText, type MeshForwardShape, type MeshMemberShape } from '../../../contract/index';
+import { forwardBadge, sessionBadge, sessionText, type MeshForwardShape, type MeshMemberShape, type PortChoiceShape } from '../../../contract/index';
 import { Badge } from '../../ui/Badge';
 import { CopyButton } from '../../ui/CopyButton';
 import { ErrorBox } from '../../ui/ErrorBox';
@@ -8,6 +8,10 @@ import { forwardTone, sessionTone } from '../../ui/tones';
 import { useCompact } from '../../ui/use-media';
 import { useNow } from '../../ui/use-now';
 import type { PondPanelProps } from '../nav';
+import { LocalPorts } from '../ports/LocalPorts';
+import { PortEdit } from '../ports/PortEdit';
+import { choiceOf } from '../ports/port-edit';
+import { usePortChoices } from '../ports/use-ports';
 import { browserAddress, formatBytes, hasCountdown, hostKeyConfirmation, isConnected, pondOf } from './mesh-panel';
 import { useForgetHostKey, useMeshAction, useMeshStatus, type MeshAction } from './use-mesh';
 
@@ -54,15 +58,28 @@ function HostKeyChanged({ member, onForget, busy }: { member: MeshMemberShape; o
   );
 }
 
-function Local({ forward, id }: { forward: MeshForwardShape; id: string }) {
+/** The forward's local address with Copy, whether the user chose it, and Change port. */
+function Local({ forward, id, choices }: { forward: MeshForwardShape; id: string; choices: readonly PortChoiceShape[] | undefined }) {
   const local = forward.localPort !== null ? `127.0.0.1:${forward.localPort}` : null;
-  if (local === null) return <span className="muted">none yet</span>;
+  const chosen = choiceOf(choices, forward.member, forward.remotePort)?.chosen ?? null;
   return (
-    <span className="address-copy">
-      <span className="address" data-testid={`${id}-local`}>
-        {local}
-      </span>
-      <CopyButton text={local} what={local} />
+    <span className="stack local-port">
+      {local === null ? (
+        <span className="muted">none yet</span>
+      ) : (
+        <span className="address-copy">
+          <span className="address" data-testid={`${id}-local`}>
+            {local}
+          </span>
+          <CopyButton text={local} what={local} />
+          {chosen !== null && chosen === forward.localPort && (
+            <span className="muted small-print" data-testid={`${id}-chosen`}>
+              chosen
+            </span>
+          )}
+        </span>
+      )}
+      <PortEdit forward={forward} chosen={chosen} current={forward.localPort} testId={id} />
     </span>
   );
 }
@@ -108,14 +125,16 @@ function Traffic({ forward }: { forward: MeshForwardShape }) {
   );
 }
 
-function ForwardRow({ forward, act, busy }: { forward: MeshForwardShape; act: Act; busy: boolean }) {
+type Choices = readonly PortChoiceShape[] | undefined;
+
+function ForwardRow({ forward, act, busy, choices }: { forward: MeshForwardShape; act: Act; busy: boolean; choices: Choices }) {
   const badge = forwardBadge(forward);
   const id = `mesh-forward-${forward.member}-${forward.remotePort}`;
   return (
     <tr data-testid={id}>
       <td className="nowrap">{forward.remotePort}</td>
       <td>
-        <Local forward={forward} id={id} />
+        <Local forward={forward} id={id} choices={choices} />
       </td>
       <td>
         <Badge tone={forwardTone(badge.tone)} testId={`${id}-state`}>
@@ -136,7 +155,7 @@ function ForwardRow({ forward, act, busy }: { forward: MeshForwardShape; act: Ac
   );
 }
 
-function ForwardCard({ forward, act, busy }: { forward: MeshForwardShape; act: Act; busy: boolean }) {
+function ForwardCard({ forward, act, busy, choices }: { forward: MeshForwardShape; act: Act; busy: boolean; choices: Choices }) {
   const badge = forwardBadge(forward);
   const id = `mesh-forward-${forward.member}-${forward.remotePort}`;
   return (
@@ -150,7 +169,7 @@ function ForwardCard({ forward, act, busy }: { forward: MeshForwardShape; act: A
       <dl className="facts">
         <dt>Local address</dt>
         <dd>
-          <Local forward={forward} id={id} />
+          <Local forward={forward} id={id} choices={choices} />
         </dd>
         <dt>Traffic</dt>
         <dd>
@@ -163,7 +182,23 @@ function ForwardCard({ forward, act, busy }: { forward: MeshForwardShape; act: A
   );
 }
 
-function MemberBlock({ member, act, forget, busy, now, compact }: { member: MeshMemberShape; act: Act; forget: (m: string) => void; busy: boolean; now: number; compact: boolean }) {
+function MemberBlock({
+  member,
+  act,
+  forget,
+  busy,
+  now,
+  compact,
+  choices,
+}: {
+  member: MeshMemberShape;
+  act: Act;
+  forget: (m: string) => void;
+  busy: boolean;
+  now: number;
+  compact: boolean;
+  choices: Choices;
+}) {
   const { session } = member;
   return (
     <section className="stack mesh-member" data-testid={`mesh-member-${member.member}`} aria-label={`Member ${member.member}`}>
@@ -197,7 +232,7 @@ function MemberBlock({ member, act, forget, busy, now, compact }: { member: Mesh
       {member.forwards.length > 0 && compact && (
         <ul className="cards">
           {member.forwards.map((f) => (
-            <ForwardCard key={f.remotePort} forward={f} act={act} busy={busy} />
+            <ForwardCard key={f.remotePort} forward={f} act={act} busy={busy} choices={choices} />
           ))}
         </ul>
       )}
@@ -218,7 +253,7 @@ function MemberBlock({ member, act, forget, busy, now, compact }: { member: Mesh
           </thead>
           <tbody>
             {member.forwards.map((f) => (
-              <ForwardRow key={f.remotePort} forward={f} act={act} busy={busy} />
+              <ForwardRow key={f.remotePort} forward={f} act={act} busy={busy} choices={choices} />
             ))}
           </tbody>
         </table>
@@ -232,6 +267,7 @@ export function MeshPanel({ pond }: PondPanelProps) {
   const status = useMeshStatus();
   const action = useMeshAction();
   const forget = useForgetHostKey();
+  const choices = usePortChoices(pond);
   const compact = useCompact();
   const data = pondOf(status.data, pond);
   const now = useNow(hasCountdown([data]));
@@ -246,10 +282,13 @@ export function MeshPanel({ pond }: PondPanelProps) {
       {action.error && <ErrorBox error={action.error} />}
       {forget.error && <ErrorBox error={forget.error} title="Host key" />}
       {!connected && data.members.length === 0 && (
-        <p className="muted" data-testid="mesh-idle">
-          Not connected. Connect opens one SSH connection per member and a local port on 127.0.0.1 for each exposed port; they stay up across network drops
-          and sleep.
-        </p>
+        <>
+          <p className="muted" data-testid="mesh-idle">
+            Not connected. Connect opens one SSH connection per member and a local port on 127.0.0.1 for each exposed port; they stay up across network drops
+            and sleep.
+          </p>
+          <LocalPorts pond={pond} />
+        </>
       )}
       {connected && anyFailed && (
         <div className="row">
@@ -259,7 +298,7 @@ export function MeshPanel({ pond }: PondPanelProps) {
         </div>
       )}
       {data.members.map((m) => (
-        <MemberBlock key={m.member} member={m} act={act} forget={(member) => forget.mutate({ pond, member })} busy={busy} now={now} compact={compact} />
+        <MemberBlock key={m.member} member={m} act={act} forget={(member) => forget.mutate({ pond, member })} busy={busy} now={now} compact={compact} choices={choices.data} />
       ))}
     </section>
   );

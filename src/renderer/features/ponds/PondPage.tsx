@@ -10,6 +10,7 @@ import { pondOf } from '../mesh/mesh-panel';
 import { useMeshAction, useMeshStatus } from '../mesh/use-mesh';
 import type { Nav } from '../nav';
 import { pondPanels } from '../pond-panels';
+import { RestoreSwitch } from '../ports/RestoreSwitch';
 
 /** Copy exports in the header: the pond's lines for sh, whatever shell the Exports tab shows. */
 function CopyExports({ pond }: { pond: string }) {
@@ -66,6 +67,7 @@ export function PondPage({ pond, tab, navigate }: { pond: string; tab: string | 
             </button>
           )}
           <CopyExports pond={pond} />
+          <RestoreSwitch pond={pond} />
         </div>
         <Tabs.List className="tabs" aria-label={`Sections of pond ${pond}`}>
           {pondPanels.map((panel) => (
