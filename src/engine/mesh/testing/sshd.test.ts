@@ -77,10 +77,17 @@ describe('startSshd', () => {
     sshd.freeze();
     const pids = sshd.pids();
     expect(pids.length).toBeGreaterThan(1);
-    const stopped = (pid: number) => ['T', 'Z'].includes(procStat(pid)[0]!);
-    await until(() => pids.every(stopped), () => `every process stopped: ${pids.map((p) => procStat(p)[0]).join(' ')}`);
+    // A pre-authentication child may have been exiting as the signal arrived: gone counts as not running.
+    const state = (pid: number) => {
+      try {
+        return procStat(pid)[0]!;
+      } catch {
+        return 'gone';
+      }
+    };
+    await until(() => pids.every((pid) => ['T', 'Z', 'gone'].includes(state(pid))), () => `every process stopped: ${pids.map(state).join(' ')}`);
     sshd.thaw();
-    await until(() => pids.every((pid) => procStat(pid)[0] !== 'T'), 'every process running again');
+    await until(() => pids.every((pid) => state(pid) !== 'T'), 'every process running again');
     long.kill();
     const { stdout } = await run('ssh', sshArgs(sshd.port, sshd.clientKeyPath, path.join(dir, 'kh-new'), 'echo thawed'));
     expect(stdout.trim()).toBe('thawed');
