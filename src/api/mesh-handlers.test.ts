@@ -1,31 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName, MeshMemberShape, MeshPassphraseRequestShape } from '../contract/index';
 import { pondFilePaths } from '../engine/exports';
 import { generateKey } from '../engine/mesh/testing/keys';
-import { exchange, startNamedEcho, type TestService } from '../engine/mesh/testing/services';
-import { startSshd, type Sshd } from '../engine/mesh/testing/sshd';
+import { exchange } from '../engine/mesh/testing/services';
+import { useSshdAndWeb } from '../engine/mesh/testing/shared-servers';
 import { until } from '../engine/mesh/testing/wait';
 import { createTestEngine, type TestEngine } from './testing/test-engine';
 
-let sshd: Sshd;
-let web: TestService;
-let sshdDir: string;
 const engines: TestEngine[] = [];
 
-beforeAll(async () => {
-  sshdDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-h-sshd-'));
-  sshd = await startSshd({ dir: sshdDir });
-  web = await startNamedEcho('web');
-});
-
-afterAll(async () => {
-  await sshd.stop();
-  await web.stop();
-  fs.rmSync(sshdDir, { recursive: true, force: true });
-});
+const servers = useSshdAndWeb('mesh-h-sshd-');
 
 afterEach(async () => {
   for (const t of engines.splice(0)) await t.dispose();
@@ -49,21 +35,21 @@ describe('mesh handlers', () => {
   it('connects a hand-added host, reports health, writes the env file, and disconnects', async () => {
     const { engine, events, call } = setup();
     await engine.start();
-    const added = await call('hosts:add', { pond: 'Alpha', slug: 'web', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, expose: [String(web.port)] });
+    const added = await call('hosts:add', { pond: 'Alpha', slug: 'web', host: '127.0.0.1', port: servers.sshd.port, user: servers.sshd.user, identityFile: servers.sshd.clientKeyPath, expose: [String(servers.web.port)] });
     expect(added).toMatchObject({ result: { ok: true } });
 
     const connected = await call('mesh:connect', { pond: 'Alpha' });
-    expect(connected).toMatchObject({ result: { pond: 'alpha', members: [{ member: 'web', provider: 'ssh', target: { host: '127.0.0.1', port: sshd.port } }] } });
+    expect(connected).toMatchObject({ result: { pond: 'alpha', members: [{ member: 'web', provider: 'ssh', target: { host: '127.0.0.1', port: servers.sshd.port } }] } });
     await until(() => lastHealth(events, 'web')?.forwards[0]?.state === 'ready', 'ready event');
     const status = await call('mesh:status', { pond: 'alpha' });
     const forward = (status as { result: { ponds: Array<{ members: MeshMemberShape[] }> } }).result.ponds[0]!.members[0]!.forwards[0]!;
-    expect(forward).toMatchObject({ state: 'ready', remotePort: web.port });
+    expect(forward).toMatchObject({ state: 'ready', remotePort: servers.web.port });
     expect((await exchange(forward.localPort!, 'hi', 0)).toString()).toMatch(/^web\n/);
 
     const envPath = pondFilePaths(engine.deps.pathEnv, 'alpha').envPath;
     await until(() => fs.existsSync(envPath), 'env file');
-    expect(fs.readFileSync(envPath, 'utf8')).toContain(`export CRABBOX_POND_WEB_${web.port}=127.0.0.1:${forward.localPort}`);
-    expect(engine.deps.settings.get('forwardPorts')).toEqual({ [`alpha/web/${web.port}`]: forward.localPort });
+    expect(fs.readFileSync(envPath, 'utf8')).toContain(`export CRABBOX_POND_WEB_${servers.web.port}=127.0.0.1:${forward.localPort}`);
+    expect(engine.deps.settings.get('forwardPorts')).toEqual({ [`alpha/web/${servers.web.port}`]: forward.localPort });
 
     expect(await call('mesh:disconnect', { pond: 'alpha' })).toMatchObject({ result: { members: [{ session: { state: 'stopped' } }] } });
     await until(() => !fs.existsSync(envPath), 'env file removed');
@@ -76,7 +62,7 @@ describe('mesh handlers', () => {
     engines.push(t);
     const { engine, events, call } = t;
     await engine.start();
-    await call('hosts:add', { pond: 'gamma', slug: 'web', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, expose: [String(web.port)] });
+    await call('hosts:add', { pond: 'gamma', slug: 'web', host: '127.0.0.1', port: servers.sshd.port, user: servers.sshd.user, identityFile: servers.sshd.clientKeyPath, expose: [String(servers.web.port)] });
     await call('mesh:connect', { pond: 'gamma' });
     await until(() => lastHealth(events, 'web')?.forwards[0]?.state === 'ready', 'ready event');
     const local = lastHealth(events, 'web')!.forwards[0]!.localPort!;
@@ -94,7 +80,7 @@ describe('mesh handlers', () => {
     const { engine, events, call } = setup();
     await engine.start();
     for (const slug of ['web', 'api']) {
-      await call('hosts:add', { pond: 'delta', slug, host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, expose: [String(web.port)] });
+      await call('hosts:add', { pond: 'delta', slug, host: '127.0.0.1', port: servers.sshd.port, user: servers.sshd.user, identityFile: servers.sshd.clientKeyPath, expose: [String(servers.web.port)] });
     }
     const { envPath, hostsPath } = pondFilePaths(engine.deps.pathEnv, 'delta');
     const connectBoth = async () => {
@@ -126,8 +112,8 @@ describe('mesh handlers', () => {
     const { engine, events, call } = setup();
     await engine.start();
     const key = generateKey(path.dirname(engine.deps.userDataDir), 'encrypted', { passphrase: 'hunter2' });
-    sshd.authorize(key);
-    await call('hosts:add', { pond: 'beta', slug: 'web', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: key.privatePath, expose: [String(web.port)] });
+    servers.sshd.authorize(key);
+    await call('hosts:add', { pond: 'beta', slug: 'web', host: '127.0.0.1', port: servers.sshd.port, user: servers.sshd.user, identityFile: key.privatePath, expose: [String(servers.web.port)] });
     await call('mesh:connect', { pond: 'beta' });
     await until(() => events.some((e) => e.event === 'mesh:passphraseRequest'), 'passphrase request');
     const request = events.find((e) => e.event === 'mesh:passphraseRequest')!.payload as MeshPassphraseRequestShape;
@@ -141,17 +127,17 @@ describe('mesh handlers', () => {
   it('forgets a changed host key after confirmation and reconnects', async () => {
     const { engine, events, call } = setup();
     await engine.start();
-    await call('hosts:add', { pond: 'gamma', slug: 'web', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, expose: [String(web.port)] });
+    await call('hosts:add', { pond: 'gamma', slug: 'web', host: '127.0.0.1', port: servers.sshd.port, user: servers.sshd.user, identityFile: servers.sshd.clientKeyPath, expose: [String(servers.web.port)] });
     const knownHosts = path.join(engine.deps.pathEnv.env.HOME!, '.ssh', 'known_hosts');
     fs.mkdirSync(path.dirname(knownHosts), { recursive: true });
     const stale = generateKey(path.dirname(engine.deps.userDataDir), 'stale_host');
-    fs.writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${stale.publicLine}\n`);
+    fs.writeFileSync(knownHosts, `[127.0.0.1]:${servers.sshd.port} ${stale.publicLine}\n`);
 
     await call('mesh:connect', { pond: 'gamma' });
     await until(() => lastHealth(events, 'web')?.session.state === 'failed', 'host key refused');
     expect(lastHealth(events, 'web')!.session).toMatchObject({
       reason: 'host-key-changed',
-      hostKey: { knownFingerprints: [stale.fingerprint], presentedFingerprint: sshd.hostKeyFingerprint, knownHostsPath: knownHosts },
+      hostKey: { knownFingerprints: [stale.fingerprint], presentedFingerprint: servers.sshd.hostKeyFingerprint, knownHostsPath: knownHosts },
     });
     expect(await call('mesh:forgetHostKey', { pond: 'gamma', member: 'web' })).toEqual({ result: { removed: 1 } });
     await until(() => lastHealth(events, 'web')?.session.state === 'ready', 'ready after forgetting');

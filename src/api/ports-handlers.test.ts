@@ -1,33 +1,19 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName, MeshMemberShape, PortChoiceShape } from '../contract/index';
 import { pondFilePaths } from '../engine/exports';
 import { startForeignListener, type ForeignListener } from '../engine/mesh/testing/listeners';
 import { findFreePortRange } from '../engine/mesh/testing/ports';
-import { greeting, startNamedEcho, type TestService } from '../engine/mesh/testing/services';
-import { startSshd, type Sshd } from '../engine/mesh/testing/sshd';
+import { greeting } from '../engine/mesh/testing/services';
+import { useSshdAndWeb } from '../engine/mesh/testing/shared-servers';
 import { until } from '../engine/mesh/testing/wait';
 import { tempDir } from '../lib/testing/temp-dir';
 import { createTestEngine, type TestEngine } from './testing/test-engine';
 
-let sshd: Sshd;
-let web: TestService;
-let sshdDir: string;
 const cleanups: Array<() => Promise<void>> = [];
 
-beforeAll(async () => {
-  sshdDir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'ports-h-sshd-'));
-  sshd = await startSshd({ dir: sshdDir });
-  web = await startNamedEcho('web');
-});
-
-afterAll(async () => {
-  await sshd.stop();
-  await web.stop();
-  fs.rmSync(sshdDir, { recursive: true, force: true });
-});
+const servers = useSshdAndWeb('ports-h-sshd-');
 
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
@@ -48,7 +34,7 @@ async function foreign(port: number): Promise<ForeignListener> {
 }
 
 async function addWeb(t: TestEngine, pond = 'alpha'): Promise<void> {
-  const added = await t.call('hosts:add', { pond, slug: 'web', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, expose: [String(web.port)] });
+  const added = await t.call('hosts:add', { pond, slug: 'web', host: '127.0.0.1', port: servers.sshd.port, user: servers.sshd.user, identityFile: servers.sshd.clientKeyPath, expose: [String(servers.web.port)] });
   expect(added).toMatchObject({ result: { ok: true } });
 }
 
@@ -91,12 +77,12 @@ describe('ports handlers', () => {
     expect(await greeted).toBe('web\n');
 
     const chosen = await spare();
-    const set = await t.call('ports:set', { pond: 'Alpha', member: 'web', remotePort: web.port, localPort: chosen });
-    expect(set).toEqual({ result: { pond: 'alpha', member: 'web', remotePort: web.port, chosen, remembered: automatic, localPort: chosen } });
+    const set = await t.call('ports:set', { pond: 'Alpha', member: 'web', remotePort: servers.web.port, localPort: chosen });
+    expect(set).toEqual({ result: { pond: 'alpha', member: 'web', remotePort: servers.web.port, chosen, remembered: automatic, localPort: chosen } });
     // No waiting: the answer comes once the files were rewritten.
     const { envPath, hostsPath } = pondFilePaths(t.engine.deps.pathEnv, 'alpha');
-    expect(fs.readFileSync(envPath, 'utf8')).toContain(`export CRABBOX_POND_WEB_${web.port}=127.0.0.1:${chosen}\n`);
-    expect(fs.readFileSync(hostsPath, 'utf8')).toContain(`# local=127.0.0.1:${chosen} remote=:${web.port}`);
+    expect(fs.readFileSync(envPath, 'utf8')).toContain(`export CRABBOX_POND_WEB_${servers.web.port}=127.0.0.1:${chosen}\n`);
+    expect(fs.readFileSync(hostsPath, 'utf8')).toContain(`# local=127.0.0.1:${chosen} remote=:${servers.web.port}`);
     expect(await greeting(chosen)).toBe('web');
     expect(await refused(automatic)).toBe(true);
     const echoed = new Promise<string>((resolve) => open.once('data', (chunk) => resolve(chunk.toString())));
@@ -104,7 +90,7 @@ describe('ports handlers', () => {
     expect(await echoed).toBe('still here\n');
     open.destroy();
     expect(t.events.filter((e) => e.event === 'ports:changed').map((e) => e.payload)).toEqual([{ pond: 'alpha' }]);
-    expect(t.engine.deps.settings.get('chosenPorts')).toEqual({ [`alpha/web/${web.port}`]: chosen });
+    expect(t.engine.deps.settings.get('chosenPorts')).toEqual({ [`alpha/web/${servers.web.port}`]: chosen });
 
     await t.dispose();
     cleanups.splice(0);
@@ -113,7 +99,7 @@ describe('ports handlers', () => {
     await until(() => webForward(again)?.state === 'ready', 'web ready after the restart');
     expect(webForward(again)).toMatchObject({ localPort: chosen, moved: null });
     expect(await again.call('ports:list', { pond: 'alpha' })).toEqual({
-      result: { forwards: [{ pond: 'alpha', member: 'web', remotePort: web.port, chosen, remembered: automatic, localPort: chosen }] },
+      result: { forwards: [{ pond: 'alpha', member: 'web', remotePort: servers.web.port, chosen, remembered: automatic, localPort: chosen }] },
     });
   });
 
@@ -124,17 +110,17 @@ describe('ports handlers', () => {
     await until(() => webForward(t)?.state === 'ready', 'web ready');
     const holder = await foreign(0);
     const named = process.platform === 'linux' ? `it is held by node (pid ${holder.pid})` : 'it is ';
-    expect(await t.call('ports:set', { pond: 'alpha', member: 'web', remotePort: web.port, localPort: holder.port })).toEqual({
+    expect(await t.call('ports:set', { pond: 'alpha', member: 'web', remotePort: servers.web.port, localPort: holder.port })).toEqual({
       error: { code: 'CONFLICT', message: expect.stringContaining(`port ${holder.port} cannot be chosen: ${named}`) },
     });
-    expect(await t.call('ports:set', { pond: 'alpha', member: 'web', remotePort: web.port, localPort: 443 })).toEqual({
+    expect(await t.call('ports:set', { pond: 'alpha', member: 'web', remotePort: servers.web.port, localPort: 443 })).toEqual({
       error: { code: 'INVALID_INPUT', message: 'port 443 cannot be chosen: local ports must be between 1024 and 65535 (lower ones need administrator rights)' },
     });
-    expect(await t.call('ports:set', { pond: 'alpha', member: 'api', remotePort: web.port, localPort: 20000 })).toEqual({
+    expect(await t.call('ports:set', { pond: 'alpha', member: 'api', remotePort: servers.web.port, localPort: 20000 })).toEqual({
       error: { code: 'NOT_FOUND', message: 'pond "alpha" has no member "api" with exposed ports (it has web)' },
     });
     expect(await t.call('ports:set', { pond: 'alpha', member: 'web', remotePort: 1, localPort: 20000 })).toEqual({
-      error: { code: 'NOT_FOUND', message: `member "web" of pond "alpha" does not expose port 1 (it exposes ${web.port})` },
+      error: { code: 'NOT_FOUND', message: `member "web" of pond "alpha" does not expose port 1 (it exposes ${servers.web.port})` },
     });
     expect(webForward(t)).toMatchObject({ state: 'ready', localPort: t.range.min });
     expect(t.engine.deps.settings.get('chosenPorts')).toEqual({});
@@ -144,7 +130,7 @@ describe('ports handlers', () => {
     const t = await setup();
     await addWeb(t);
     const chosen = await spare();
-    expect(await t.call('ports:set', { pond: 'alpha', member: 'web', remotePort: web.port, localPort: chosen })).toMatchObject({ result: { chosen, localPort: null } });
+    expect(await t.call('ports:set', { pond: 'alpha', member: 'web', remotePort: servers.web.port, localPort: chosen })).toMatchObject({ result: { chosen, localPort: null } });
     const holder = await foreign(chosen);
     await t.call('mesh:connect', { pond: 'alpha' });
     await until(() => webForward(t)?.state === 'ready', 'web ready');
@@ -159,9 +145,9 @@ describe('ports handlers', () => {
     await t.call('mesh:connect', { pond: 'alpha' });
     await until(() => webForward(t)?.state === 'ready', 'web ready');
     const chosen = await spare();
-    await t.call('ports:set', { pond: 'alpha', member: 'web', remotePort: web.port, localPort: chosen });
+    await t.call('ports:set', { pond: 'alpha', member: 'web', remotePort: servers.web.port, localPort: chosen });
     const reset = (await t.call('ports:reset', { pond: 'alpha' })) as { result: { reset: PortChoiceShape[] } };
-    expect(reset.result.reset).toEqual([{ pond: 'alpha', member: 'web', remotePort: web.port, chosen: null, remembered: t.range.min, localPort: t.range.min }]);
+    expect(reset.result.reset).toEqual([{ pond: 'alpha', member: 'web', remotePort: servers.web.port, chosen: null, remembered: t.range.min, localPort: t.range.min }]);
     expect(fs.readFileSync(pondFilePaths(t.engine.deps.pathEnv, 'alpha').envPath, 'utf8')).toContain(`=127.0.0.1:${t.range.min}\n`);
     expect(await greeting(t.range.min)).toBe('web');
     expect(await t.call('ports:reset', { pond: 'alpha', member: 'web' })).toEqual({ result: { reset: [] } });
@@ -173,7 +159,7 @@ describe('ports handlers', () => {
     await addWeb(t, 'beta');
     t.engine.deps.settings.set('forwardPorts', { 'alpha/api/8080': 51900 });
     expect(await t.call('ports:list', {})).toEqual({ result: { forwards: [{ pond: 'alpha', member: 'api', remotePort: 8080, chosen: null, remembered: 51900, localPort: null }] } });
-    expect(await t.call('ports:list', { pond: 'beta' })).toEqual({ result: { forwards: [{ pond: 'beta', member: 'web', remotePort: web.port, chosen: null, remembered: null, localPort: null }] } });
+    expect(await t.call('ports:list', { pond: 'beta' })).toEqual({ result: { forwards: [{ pond: 'beta', member: 'web', remotePort: servers.web.port, chosen: null, remembered: null, localPort: null }] } });
   });
 });
 

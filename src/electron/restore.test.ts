@@ -1,34 +1,21 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { localClient } from '../api/local-client';
 import { createHandlers } from '../api/handlers';
 import { createTestEngine, type TestEngine } from '../api/testing/test-engine';
 import { FakeClock } from '../engine/mesh/testing/fake-clock';
 import { findFreePortRange } from '../engine/mesh/testing/ports';
-import { closedPort, startNamedEcho, type TestService } from '../engine/mesh/testing/services';
-import { startSshd, type Sshd } from '../engine/mesh/testing/sshd';
+import { closedPort } from '../engine/mesh/testing/services';
+import { useSshdAndWeb } from '../engine/mesh/testing/shared-servers';
 import { claimsDir } from '../lib/paths';
 import { tempDir } from '../lib/testing/temp-dir';
 import { restoreLine, restoreNotice, StartupRestore, type RestoreDeps } from './restore';
 
-let sshd: Sshd;
-let web: TestService;
-let sshdDir: string;
 const cleanups: Array<() => Promise<void>> = [];
 
-beforeAll(async () => {
-  sshdDir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'restore-sshd-'));
-  sshd = await startSshd({ dir: sshdDir });
-  web = await startNamedEcho('web');
-});
-
-afterAll(async () => {
-  await sshd.stop();
-  await web.stop();
-  fs.rmSync(sshdDir, { recursive: true, force: true });
-});
+const servers = useSshdAndWeb('restore-sshd-');
 
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
@@ -44,7 +31,7 @@ async function engine(before?: (t: { root: string }) => void): Promise<TestEngin
 }
 
 async function host(t: TestEngine, pond: string, slug: string, port: number, expose: number[]): Promise<void> {
-  const added = await t.call('hosts:add', { pond, slug, host: '127.0.0.1', port, user: sshd.user, identityFile: sshd.clientKeyPath, expose: expose.map(String) });
+  const added = await t.call('hosts:add', { pond, slug, host: '127.0.0.1', port, user: servers.sshd.user, identityFile: servers.sshd.clientKeyPath, expose: expose.map(String) });
   expect(added).toMatchObject({ result: { ok: true } });
 }
 
@@ -63,8 +50,8 @@ function restorer(t: TestEngine, options: Partial<Pick<RestoreDeps, 'timers' | '
 describe('StartupRestore', () => {
   it('reconnects each pond, tells a pond with a member down and one that is gone, and turns the gone one off once', async () => {
     const t = await engine();
-    await host(t, 'alpha', 'web', sshd.port, [web.port]);
-    await host(t, 'beta', 'web', sshd.port, [web.port]);
+    await host(t, 'alpha', 'web', servers.sshd.port, [servers.web.port]);
+    await host(t, 'beta', 'web', servers.sshd.port, [servers.web.port]);
     await host(t, 'beta', 'db', await closedPort(), [5432]);
     t.engine.settings.set('restoreOnStart', ['alpha', 'beta', 'gone']);
     const { restore, logs } = restorer(t);
@@ -93,7 +80,7 @@ describe('StartupRestore', () => {
 
   it('says why a pond could not be connected at all', async () => {
     const t = await engine();
-    await host(t, 'alpha', 'web', sshd.port, []);
+    await host(t, 'alpha', 'web', servers.sshd.port, []);
     const { restore } = restorer(t);
     expect(await restore.run(['alpha'])).toEqual([{ pond: 'alpha', result: 'failed', problem: 'pond "alpha" has no members with exposed ports to connect' }]);
   });
@@ -120,7 +107,7 @@ describe('StartupRestore', () => {
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     });
     const t = await engine();
-    await host(t, 'alpha', 'web', (silent.address() as net.AddressInfo).port, [web.port]);
+    await host(t, 'alpha', 'web', (silent.address() as net.AddressInfo).port, [servers.web.port]);
     const clock = new FakeClock();
     const { restore } = restorer(t, { timers: clock.timers, settleMs: 30_000 });
     const running = restore.run(['alpha']);

@@ -8,7 +8,8 @@ import { OpenInBrowser } from '../../ui/OpenInBrowser';
 import { CONNECTION_TONES, forwardTone } from '../../ui/tones';
 import { useCompact } from '../../ui/use-media';
 import type { Nav, ViewProps } from '../nav';
-import { allForwards, browserAddress, formatBytes } from './mesh-panel';
+import { allForwards, browserAddress } from './mesh-panel';
+import { Traffic } from './Traffic';
 import { useMeshStatus } from './use-mesh';
 
 function idOf(f: MeshForwardShape): string {
@@ -34,14 +35,6 @@ function State({ forward }: { forward: MeshForwardShape }) {
     <Badge tone={forwardTone(badge.tone)} testId={`${idOf(forward)}-state`}>
       {badge.text}
     </Badge>
-  );
-}
-
-function Traffic({ forward }: { forward: MeshForwardShape }) {
-  return (
-    <span className="nowrap">
-      <span aria-label="received">↓</span> {formatBytes(forward.bytesIn)} <span aria-label="sent">↑</span> {formatBytes(forward.bytesOut)}
-    </span>
   );
 }
 

@@ -12,7 +12,8 @@ import { LocalPorts } from '../ports/LocalPorts';
 import { PortEdit } from '../ports/PortEdit';
 import { choiceOf } from '../ports/port-edit';
 import { usePortChoices } from '../ports/use-ports';
-import { browserAddress, formatBytes, hasCountdown, hostKeyConfirmation, isConnected, pondOf } from './mesh-panel';
+import { browserAddress, hasCountdown, hostKeyConfirmation, isConnected, pondOf } from './mesh-panel';
+import { Traffic } from './Traffic';
 import { useForgetHostKey, useMeshAction, useMeshStatus, type MeshAction } from './use-mesh';
 
 type Act = (action: Omit<MeshAction, 'pond'>) => void;
@@ -113,14 +114,6 @@ function ForwardActions({ forward, act, busy }: { forward: MeshForwardShape; act
           Disconnect
         </button>
       )}
-    </span>
-  );
-}
-
-function Traffic({ forward }: { forward: MeshForwardShape }) {
-  return (
-    <span className="nowrap">
-      <span aria-label="received">↓</span> {formatBytes(forward.bytesIn)} <span aria-label="sent">↑</span> {formatBytes(forward.bytesOut)}
     </span>
   );
 }
