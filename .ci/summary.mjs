@@ -6,7 +6,8 @@ const status = Number(process.argv[2] ?? 0);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-let reports = 0;
+const found = [];
+const missing = [];
 
 function read(file) {
   try {
@@ -17,28 +18,29 @@ function read(file) {
 }
 
 const vitest = read('test-results/vitest.json');
+(vitest ? found : missing).push('vitest');
 if (vitest) {
-  reports++;
   passed += vitest.numPassedTests ?? 0;
   failed += vitest.numFailedTests ?? 0;
   skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
 }
 
 const playwright = read('test-results/playwright.json');
+(playwright?.stats ? found : missing).push('playwright');
 if (playwright?.stats) {
-  reports++;
   passed += (playwright.stats.expected ?? 0) + (playwright.stats.flaky ?? 0);
   failed += playwright.stats.unexpected ?? 0;
   skipped += playwright.stats.skipped ?? 0;
 }
 
 const faults = read('test-results/faults.json');
+(faults ? found : missing).push('faults');
 if (faults) {
-  reports++;
   passed += faults.passed ?? 0;
   failed += faults.failed ?? 0;
 }
 
 if (status !== 0 && failed === 0) failed = 1;
-console.log(`ci: ${reports} runner report(s) read, ${skipped} test(s) skipped`);
+const none = (list) => (list.length > 0 ? list.join(', ') : 'none');
+console.log(`ci: reports read: ${none(found)}; missing: ${none(missing)}; skipped tests: ${skipped}`);
 console.log(`${passed} passed, ${failed} failed`);
