@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openConfBackend, SettingsStore } from '../settings-store';
-import { type BoundPort, FORWARD_PORT_MAX, FORWARD_PORT_MIN, forwardPortKey, inMemoryPortMemory, LOCAL_SOCKET_BUFFER_BYTES, PortAllocator, settingsPortMemory } from './port-allocator';
+import { LOCAL_SOCKET_BUFFER_BYTES, listenLoopback } from './loopback-listener';
+import { type BoundPort, FORWARD_PORT_MAX, FORWARD_PORT_MIN, forwardPortKey, inMemoryPortMemory, PortAllocator, settingsPortMemory } from './port-allocator';
 import { findFreePortRange } from './testing/ports';
 import { until } from './testing/wait';
 
@@ -22,10 +23,13 @@ function listenForeign(port: number): Promise<net.Server> {
   });
 }
 
-function track(allocator: PortAllocator, bound: BoundPort): BoundPort {
+function track<B extends BoundPort>(allocator: PortAllocator, bound: B): B {
   cleanups.push(() => allocator.release(bound));
   return bound;
 }
+
+/** Binds in this thread, resetting whatever connects. */
+const here = (port: number) => listenLoopback(port, (socket) => socket.destroy());
 
 function connect(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
@@ -47,10 +51,10 @@ describe('PortAllocator', () => {
     const memory = inMemoryPortMemory();
     const allocator = new PortAllocator({ memory, min, max });
     const accepted: net.Socket[] = [];
-    const bound = track(allocator, await allocator.bind(web, (s) => accepted.push(s)));
+    const bound = track(allocator, await allocator.bind(web, (port) => listenLoopback(port, (s) => accepted.push(s))));
     expect(bound.port).toBe(min);
     expect(bound.moved).toBeNull();
-    expect(bound.server.address()).toMatchObject({ address: '127.0.0.1', port: min });
+    expect(bound.listener.server.address()).toMatchObject({ address: '127.0.0.1', port: min });
     expect(memory.all()).toEqual({ 'alpha/web/8080': min });
     const client = await connect(bound.port);
     await until(() => accepted.length > 0, 'the connection handed over');
@@ -65,11 +69,11 @@ describe('PortAllocator', () => {
     const { min, max } = await findFreePortRange(4);
     const memory = inMemoryPortMemory({ 'alpha/web/8080': min + 2 });
     const first = new PortAllocator({ memory, min, max });
-    const a = await first.bind(web, () => {});
+    const a = await first.bind(web, here);
     expect(a.port).toBe(min + 2);
     await first.release(a);
     const second = new PortAllocator({ memory, min, max });
-    const b = track(second, await second.bind(web, () => {}));
+    const b = track(second, await second.bind(web, here));
     expect(b.port).toBe(min + 2);
     expect(b.moved).toBeNull();
   });
@@ -79,7 +83,7 @@ describe('PortAllocator', () => {
     await listenForeign(min);
     const memory = inMemoryPortMemory({ 'alpha/web/8080': min });
     const allocator = new PortAllocator({ memory, min, max });
-    const bound = track(allocator, await allocator.bind(web, () => {}));
+    const bound = track(allocator, await allocator.bind(web, here));
     expect(bound.port).toBe(min + 1);
     expect(bound.moved).toEqual({ from: min, to: min + 1, reason: `port ${min} is in use by another program` });
     expect(memory.all()['alpha/web/8080']).toBe(min + 1);
@@ -89,21 +93,21 @@ describe('PortAllocator', () => {
     const { min, max } = await findFreePortRange(3);
     const memory = inMemoryPortMemory({ 'alpha/api/9090': min });
     const allocator = new PortAllocator({ memory, min, max });
-    const first = track(allocator, await allocator.bind(web, () => {}));
+    const first = track(allocator, await allocator.bind(web, here));
     expect(first.port).toBe(min + 1);
-    const api = track(allocator, await allocator.bind({ pond: 'alpha', member: 'api', remotePort: 9090 }, () => {}));
+    const api = track(allocator, await allocator.bind({ pond: 'alpha', member: 'api', remotePort: 9090 }, here));
     expect(api.port).toBe(min);
-    const third = track(allocator, await allocator.bind({ pond: 'alpha', member: 'db', remotePort: 5432 }, () => {}));
+    const third = track(allocator, await allocator.bind({ pond: 'alpha', member: 'db', remotePort: 5432 }, here));
     expect(third.port).toBe(min + 2);
   });
 
   it('gives concurrent binds distinct ports and reports exhaustion with crabbox-style wording', async () => {
     const { min } = await findFreePortRange(3);
     const allocator = new PortAllocator({ memory: inMemoryPortMemory(), min, max: min + 2 });
-    const bound = await Promise.all([1, 2, 3].map((n) => allocator.bind({ pond: 'p', member: `m${n}`, remotePort: 80 }, () => {})));
+    const bound = await Promise.all([1, 2, 3].map((n) => allocator.bind({ pond: 'p', member: `m${n}`, remotePort: 80 }, here)));
     bound.forEach((b) => track(allocator, b));
     expect(new Set(bound.map((b) => b.port))).toEqual(new Set([min, min + 1, min + 2]));
-    await expect(allocator.bind({ pond: 'p', member: 'm4', remotePort: 80 }, () => {})).rejects.toThrow(
+    await expect(allocator.bind({ pond: 'p', member: 'm4', remotePort: 80 }, here)).rejects.toThrow(
       `no free loopback ports between ${min} and ${min + 2} for SSH-mesh forwards`,
     );
   });
@@ -113,7 +117,7 @@ describe('PortAllocator', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const { min, max } = await findFreePortRange(2);
     const allocator = new PortAllocator({ memory: settingsPortMemory(new SettingsStore(openConfBackend(dir))), min, max });
-    track(allocator, await allocator.bind(web, () => {}));
+    track(allocator, await allocator.bind(web, here));
     const reopened = new SettingsStore(openConfBackend(dir));
     expect(reopened.get('forwardPorts')).toEqual({ 'alpha/web/8080': min });
   });

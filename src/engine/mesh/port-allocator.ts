@@ -1,17 +1,18 @@
 /**
- * Local ports for forwards. Each forward gets its own `net.Server` on 127.0.0.1, taken by
- * actually binding it and keeping it bound (crabbox probes and releases, which races with
- * anything else starting at the same time — spec §5.4). A forward prefers the port it had
- * last time for the same (pond, member, remote port); when that port is busy it moves, and
- * the move is reported with the reason.
+ * Local ports for forwards: the one place that decides which port a forward gets. Each
+ * forward gets its own listener on 127.0.0.1, taken by actually binding it and keeping it
+ * bound (crabbox probes and releases, which races with anything else starting at the same
+ * time — spec §5.4). The caller says how to bind a given port (the mesh asks the member's
+ * data-plane worker, which answers with the listener or the errno). A forward prefers the
+ * port it had last time for the same (pond, member, remote port); when that port is busy it
+ * moves, and the move is reported with the reason.
  */
-import net from 'node:net';
 import { PondError } from '../../lib/errors';
 import type { SettingsStore } from '../settings-store';
+import type { ListenResult, PortListener } from './loopback-listener';
 
 export const FORWARD_PORT_MIN = 51820;
 export const FORWARD_PORT_MAX = 52819;
-const LOOPBACK = '127.0.0.1';
 
 export interface ForwardKey {
   pond: string;
@@ -56,8 +57,8 @@ export interface PortMove {
   reason: string;
 }
 
-export interface BoundPort {
-  server: net.Server;
+export interface BoundPort<L extends PortListener = PortListener> {
+  listener: L;
   port: number;
   /** Set when the remembered port could not be used. */
   moved: PortMove | null;
@@ -70,27 +71,8 @@ export interface PortAllocatorOptions {
   max?: number;
 }
 
-/** Buffering per accepted connection before backpressure (Node's default is 16 KiB). */
-export const LOCAL_SOCKET_BUFFER_BYTES = 256 * 1024;
-
-type BindResult = { ok: true; server: net.Server } | { ok: false; code: string };
-
-function tryBind(port: number, onConnection: (socket: net.Socket) => void): Promise<BindResult> {
-  return new Promise((resolve) => {
-    // pauseOnConnect: bytes stay in the kernel until the SSH channel is open to take them.
-    // highWaterMark: a tick's batch of 32 KiB channel packets fits without pausing the channel.
-    const server = net.createServer({ pauseOnConnect: true, noDelay: true, highWaterMark: LOCAL_SOCKET_BUFFER_BYTES }, onConnection);
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.close();
-      resolve({ ok: false, code: error.code ?? 'EUNKNOWN' });
-    };
-    server.once('error', onError);
-    server.listen({ host: LOOPBACK, port, exclusive: true }, () => {
-      server.off('error', onError);
-      resolve({ ok: true, server });
-    });
-  });
-}
+/** Binds 127.0.0.1:<port> exactly, wherever the listener is to live. */
+export type Listen<L extends PortListener> = (port: number) => Promise<ListenResult<L>>;
 
 function describeBindFailure(port: number, code: string): string {
   if (code === 'EADDRINUSE') return `port ${port} is in use by another program`;
@@ -116,7 +98,7 @@ export class PortAllocator {
     return new PortAllocator({ memory: inMemoryPortMemory(this.memory.all()), min: this.min, max: this.max });
   }
 
-  async bind(key: ForwardKey, onConnection: (socket: net.Socket) => void): Promise<BoundPort> {
+  async bind<L extends PortListener>(key: ForwardKey, listen: Listen<L>): Promise<BoundPort<L>> {
     const id = forwardPortKey(key);
     const remembered = this.memory.all();
     const preferred = remembered[id];
@@ -128,8 +110,8 @@ export class PortAllocator {
       } else if (this.held.has(preferred)) {
         moveReason = `port ${preferred} is used by another forward`;
       } else {
-        const result = await this.attempt(preferred, onConnection);
-        if (result.ok) return this.finish(id, preferred, result.server, null);
+        const result = await this.attempt(preferred, listen);
+        if (result.ok) return this.finish(id, preferred, result.listener, null);
         moveReason = describeBindFailure(preferred, result.code);
       }
     }
@@ -143,34 +125,34 @@ export class PortAllocator {
     for (const pass of [false, true]) {
       for (let port = this.min; port <= this.max; port += 1) {
         if (this.held.has(port) || rememberedByOthers.has(port) !== pass) continue;
-        const result = await this.attempt(port, onConnection);
+        const result = await this.attempt(port, listen);
         if (!result.ok) continue;
         const moved = preferred !== undefined && moveReason !== null ? { from: preferred, to: port, reason: moveReason } : null;
-        return this.finish(id, port, result.server, moved);
+        return this.finish(id, port, result.listener, moved);
       }
     }
     throw new PondError('UNAVAILABLE', `no free loopback ports between ${this.min} and ${this.max} for SSH-mesh forwards`);
   }
 
   /** Closes a forward's listener; its port stays remembered for next time. */
-  release(bound: BoundPort): Promise<void> {
-    return new Promise((resolve) => {
-      bound.server.close(() => {
-        this.held.delete(bound.port);
-        resolve();
-      });
-    });
+  async release(bound: BoundPort): Promise<void> {
+    await bound.listener.close();
+    this.held.delete(bound.port);
   }
 
-  private async attempt(port: number, onConnection: (socket: net.Socket) => void): Promise<BindResult> {
+  private async attempt<L extends PortListener>(port: number, listen: Listen<L>): Promise<ListenResult<L>> {
     this.held.add(port);
-    const result = await tryBind(port, onConnection);
-    if (!result.ok) this.held.delete(port);
-    return result;
+    let result: ListenResult<L> | null = null;
+    try {
+      result = await listen(port);
+      return result;
+    } finally {
+      if (!result?.ok) this.held.delete(port);
+    }
   }
 
-  private finish(id: string, port: number, server: net.Server, moved: PortMove | null): BoundPort {
+  private finish<L extends PortListener>(id: string, port: number, listener: L, moved: PortMove | null): BoundPort<L> {
     this.memory.remember(id, port);
-    return { server, port, moved };
+    return { listener, port, moved };
   }
 }
