@@ -7,6 +7,7 @@
  * thread starts when first needed. One pool per process: the process owns the forwards.
  */
 import os from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import type { ListenResult } from '../loopback-listener';
 import type { ListenerEvents, PlaneListener, RemoteConnection } from './remote-connection';
 import { PlaneThread } from './thread';
@@ -20,7 +21,10 @@ function defaultSize(): number {
 export class DataPlane {
   private readonly threads = new Set<PlaneThread>();
 
-  constructor(private readonly size = defaultSize()) {}
+  constructor(
+    private readonly size = defaultSize(),
+    private readonly startWorker: () => Worker = startPlaneWorker,
+  ) {}
 
   lane(): Lane {
     return new Lane(this);
@@ -31,7 +35,7 @@ export class DataPlane {
     const live = [...this.threads].sort((a, b) => a.lanes - b.lanes);
     let thread = live[0];
     if (!thread || (thread.lanes > 0 && live.length < this.size)) {
-      thread = new PlaneThread(startPlaneWorker(), (ended) => this.threads.delete(ended));
+      thread = new PlaneThread(this.startWorker(), (ended) => this.threads.delete(ended));
       this.threads.add(thread);
     }
     thread.lanes += 1;

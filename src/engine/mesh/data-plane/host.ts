@@ -31,7 +31,14 @@ interface Listener {
 interface Local {
   socket: net.Socket;
   listener: number;
+  /** Once piped: the channel and the SSH connection it runs on. */
   channel: ClientChannel | null;
+  connection: number | null;
+}
+
+interface OpenChannel {
+  channel: ClientChannel;
+  connection: number;
 }
 
 type Answer = { op: 'verified'; ok: boolean } | { op: 'signed'; signature: Uint8Array | null; error: string | null };
@@ -39,7 +46,7 @@ type Answer = { op: 'verified'; ok: boolean } | { op: 'signed'; signature: Uint8
 export class PlaneHost {
   private readonly connections = new Map<number, Connection>();
   /** Open channels not yet piped to a local connection. */
-  private readonly channels = new Map<number, ClientChannel>();
+  private readonly channels = new Map<number, OpenChannel>();
   private readonly listeners = new Map<number, Listener>();
   private readonly locals = new Map<number, Local>();
   /** Questions to the main thread by `<connection>:<request>`. */
@@ -77,7 +84,7 @@ export class PlaneHost {
       case 'open':
         return this.open(message.id, message.channel, message.sourcePort, message.remotePort);
       case 'close-channel':
-        this.channels.get(message.channel)?.close();
+        this.channels.get(message.channel)?.channel.close();
         this.channels.delete(message.channel);
         return;
       case 'listen':
@@ -136,7 +143,10 @@ export class PlaneHost {
     connection.client = client;
     client.on('ready', () => this.post({ ev: 'ready', id }));
     client.on('error', (error: Error) => this.post({ ev: 'error', id, error: toWireError(error) }));
-    client.once('close', () => this.forget(id));
+    client.once('close', () => {
+      this.resetPiped(id);
+      this.forget(id);
+    });
     const auth: AgentAuthMethod =
       config.auth.kind === 'agent'
         ? { type: 'agent', username: config.username, agent: config.auth.socket }
@@ -184,7 +194,7 @@ export class PlaneHost {
           this.post({ ev: 'opened', channel, error: toWireError(error) });
           return;
         }
-        this.channels.set(channel, opened);
+        this.channels.set(channel, { channel: opened, connection: id });
         opened.once('close', () => this.channels.delete(channel));
         // Unpiped, it still needs a listener: errors are reported through the local connection once piped.
         opened.on('error', () => {});
@@ -222,7 +232,7 @@ export class PlaneHost {
       return;
     }
     const id = this.nextLocal++;
-    const local: Local = { socket, listener, channel: null };
+    const local: Local = { socket, listener, channel: null, connection: null };
     this.locals.set(id, local);
     entry.locals.add(id);
     socket.setNoDelay(true);
@@ -238,18 +248,31 @@ export class PlaneHost {
 
   private pipe(id: number, channelId: number): void {
     const local = this.locals.get(id);
-    const channel = this.channels.get(channelId);
+    const open = this.channels.get(channelId);
     this.channels.delete(channelId);
-    if (!channel) {
+    if (!open) {
       local?.socket.destroy();
       return;
     }
     const entry = local && this.listeners.get(local.listener);
     if (!local || !entry || local.socket.destroyed) {
-      channel.close();
+      open.channel.close();
       return;
     }
-    local.channel = channel;
-    pipeChannel(local.socket, channel, entry.counters);
+    local.channel = open.channel;
+    local.connection = open.connection;
+    pipeChannel(local.socket, open.channel, entry.counters);
+  }
+
+  /**
+   * The SSH connection is gone: the local connections of its channels that the remote side
+   * had not finished are reset, not ended, so a program never takes a cut-off transfer for a
+   * whole one. ssh2 ends every channel of a lost connection as if the server had sent EOF,
+   * right after its client's `close`; this runs first.
+   */
+  private resetPiped(connection: number): void {
+    for (const local of this.locals.values()) {
+      if (local.connection === connection && !local.socket.writableEnded) local.socket.resetAndDestroy();
+    }
   }
 }

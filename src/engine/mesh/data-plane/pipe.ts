@@ -1,14 +1,14 @@
 /**
  * Copies between a forward's local connection and its SSH channel, both ways, with
  * backpressure, counting bytes in the same callback (the hot path) into counters the main
- * thread reads.
+ * thread reads. The remote side's EOF ends the local connection; a lost SSH connection resets
+ * it (host.ts).
  */
 import type net from 'node:net';
 import type { ClientChannel } from 'ssh2';
 import { BYTES_IN, BYTES_OUT } from './protocol';
 
 export function pipeChannel(socket: net.Socket, channel: ClientChannel, counters: BigInt64Array): void {
-  let remoteEnded = false;
   socket.on('data', (chunk: Buffer) => {
     Atomics.add(counters, BYTES_OUT, BigInt(chunk.length));
     if (!channel.write(chunk)) socket.pause();
@@ -32,15 +32,8 @@ export function pipeChannel(socket: net.Socket, channel: ClientChannel, counters
     if (!socket.write(chunk)) channel.pause();
   });
   socket.on('drain', () => channel.resume());
-  channel.once('end', () => {
-    remoteEnded = true;
-    socket.end();
-  });
-  // A channel that closes without EOF (session lost) resets the local connection
-  // instead of pretending the remote side finished.
-  channel.once('close', () => {
-    if (!remoteEnded) socket.destroy();
-  });
+  // ssh2 also ends a lost connection's channels this way; the host resets those first.
+  channel.once('end', () => socket.end());
   channel.on('error', () => socket.destroy());
   socket.resume();
 }

@@ -157,6 +157,7 @@ export class RemoteConnection extends EventEmitter {
 
   /** The thread stopped under it. */
   lose(error: Error): void {
+    if (this.closed) return;
     this.tcpDone?.({ message: error.message });
     this.tcpDone = null;
     this.fail(error);

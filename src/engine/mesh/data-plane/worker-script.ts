@@ -8,21 +8,14 @@ import { Worker } from 'node:worker_threads';
 
 export const WORKER_BUNDLE = 'mesh-worker.js';
 
-const PRELOADS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
-
 /**
- * The process's Node options for the thread, without its preloaded modules: those serve the
- * process's own entry (tsx for its sources, the shell harness's stand-in for `electron`) and
- * cannot all load in a thread. Everything else (profiling, memory limits) applies to it too.
+ * The process's Node options a thread takes too: profiling (`--cpu-prof`, `--heap-prof` and
+ * their settings, which the bench uses). Nothing else: preloaded modules serve the process's
+ * own entry (tsx for its sources, the shell harness's stand-in for `electron`) and cannot all
+ * load in a thread, and Node refuses a thread options that concern the whole process.
  */
 export function workerExecArgv(execArgv: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < execArgv.length; i += 1) {
-    const arg = execArgv[i]!;
-    if (PRELOADS.has(arg)) i += 1;
-    else if (![...PRELOADS].some((flag) => arg.startsWith(`${flag}=`))) kept.push(arg);
-  }
-  return kept;
+  return execArgv.filter((arg) => /^--(cpu|heap)-prof(-|=|$)/.test(arg));
 }
 
 export function startPlaneWorker(): Worker {
