@@ -28,6 +28,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { sharedDataPlane } from '../src/engine/mesh/data-plane/data-plane';
 import { MeshManager } from '../src/engine/mesh/manager';
 import { inMemoryPortMemory, PortAllocator } from '../src/engine/mesh/port-allocator';
 import { findFreePortRange } from '../src/engine/mesh/testing/ports';
@@ -252,6 +253,8 @@ async function roleForwarder(): Promise<void> {
     }
   }
   await manager.disconnectAll();
+  // Ended threads write their CPU profiles (MESH_BENCH_PROFILE) before the process exits.
+  await sharedDataPlane().close();
   process.exit(0);
 }
 
@@ -493,7 +496,14 @@ export async function run(): Promise<BenchResult[]> {
     results.push({ name: 'owner event-loop delay p99', value: round(lag.p99, 2), unit: 'ms', goal: '≤ 10', ok: lag.p99 <= 10 });
     results.push({ name: 'owner event-loop delay max', value: round(lag.max, 2), unit: 'ms' });
 
-    if (process.env.MESH_BENCH_ONLY === 'throughput') return results;
+    const stopForwarder = async () => {
+      forwarderChild.stdin!.write(`${JSON.stringify('stop')}\n`);
+      await new Promise((resolve) => forwarderChild.once('exit', resolve));
+    };
+    if (process.env.MESH_BENCH_ONLY === 'throughput') {
+      await stopForwarder();
+      return results;
+    }
 
     // Interleaved batches, so drift in the machine's load hits both sides alike.
     const ourRtt: number[] = [];
@@ -519,8 +529,7 @@ export async function run(): Promise<BenchResult[]> {
     results.push({ name: 'rtt p99, ours/openssh', value: round(op99 / sp99), unit: 'ratio', goal: '≤ 1.2', ok: op99 / sp99 <= 1.2 });
 
     await stopChild(ssh);
-    forwarderChild.stdin!.write(`${JSON.stringify('stop')}\n`);
-    await new Promise((resolve) => forwarderChild.once('exit', resolve));
+    await stopForwarder();
 
     // Bring-up: 20 members on 20 sshd ports, one forward each, until every forward echoes.
     const bringUpOurs = async () => {
