@@ -32,6 +32,13 @@ if (playwright?.stats) {
   skipped += playwright.stats.skipped ?? 0;
 }
 
+const faults = read('test-results/faults.json');
+if (faults) {
+  reports++;
+  passed += faults.passed ?? 0;
+  failed += faults.failed ?? 0;
+}
+
 if (status !== 0 && failed === 0) failed = 1;
 console.log(`ci: ${reports} runner report(s) read, ${skipped} test(s) skipped`);
 console.log(`${passed} passed, ${failed} failed`);

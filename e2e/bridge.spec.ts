@@ -21,6 +21,7 @@ test('public URLs: Islo share listed, a new one published for a port, credential
   try {
     await page.goto(host.url);
     await page.getByTestId('pond-demo').click();
+    await page.getByTestId('pond-tab-urls').click();
     const panel = page.getByTestId('bridge-panel');
     const member = panel.getByTestId('bridge-member');
     await expect(member).toContainText('web');
@@ -35,12 +36,16 @@ test('public URLs: Islo share listed, a new one published for a port, credential
     await member.getByTestId('bridge-publish').click();
     await expect(member.getByTestId('bridge-published').getByTestId('bridge-target-url')).toHaveText('https://new-1.share.islo.test');
     await expect(member.getByTestId('bridge-published')).toContainText('expires in 24 h');
+    // Listed once, whether or not Islo already lists the new share.
+    await expect(member.getByTestId('bridge-target-url').filter({ hasText: 'https://new-1.share.islo.test' })).toHaveCount(1);
     await page.screenshot({ path: 'test-results/screenshots/bridge-published.png' });
     expect(JSON.parse(islo.requests.find((r) => r.method === 'POST' && r.path.endsWith('/shares'))!.body)).toEqual({ port: 3000, ttl_seconds: 86400 });
 
-    // Headless there is no browser to hand the link to; the UI says so instead of failing.
-    await member.getByTestId('bridge-published').getByTestId('bridge-open').click();
-    await expect(member.getByTestId('bridge-published')).toContainText('cannot open a browser');
+    // In a browser, Open in browser is a link to a new tab, not a request the host cannot serve.
+    const open = member.getByTestId('bridge-published').getByTestId('bridge-open');
+    await expect(open).toHaveAttribute('href', 'https://new-1.share.islo.test');
+    await expect(open).toHaveAttribute('target', '_blank');
+    await expect(member).not.toContainText('browser could');
 
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await expect(page.getByTestId('credential-source-ISLO_API_KEY')).toHaveText('Set by ISLO_API_KEY in the environment.');

@@ -26,11 +26,16 @@ test('doctor: matrix, live checks filling in, a contradicted cell, and the polic
   try {
     await page.goto(host.url);
     await page.getByTestId('pond-demo').click();
+    await page.getByTestId('pond-tab-doctor').click();
     const panel = page.getByTestId('doctor-panel');
-    await expect(panel.getByTestId('doctor-breakdown')).toHaveText('3 members: pending 1 · ssh 2');
-    await expect(panel.getByTestId('doctor-cell-ssh-ssh')).toContainText('WARN');
-    await expect(panel.getByTestId('doctor-cell-pending-ssh')).toContainText('endpoint not yet discovered');
-    await expect(panel.getByTestId('doctor-acl-status')).toHaveText('failed');
+    await expect(panel.locator('.transport-summary summary')).toHaveText('By transport: SSH 2 · Address pending 1');
+    await panel.locator('.transport-summary summary').click();
+    await expect(panel.getByTestId('doctor-cell-ssh-ssh')).toHaveText('SSH → SSH with a bridge SSH members share no network; only through a bridge you run');
+    await expect(panel.getByTestId('doctor-cell-pending-ssh')).toContainText('its address is not known yet');
+    await expect(panel.getByTestId('doctor-reach-web-db')).toHaveText('with a bridge');
+    await expect(panel.getByTestId('doctor-reach-api-db')).toHaveText('no');
+    await expect(panel.getByTestId('doctor-acl-status')).toHaveText('problem');
+    await expect(panel.getByTestId('doctor-acl-text')).toHaveText(`The tailnet policy has no rows for ${TAG}, so members on the tailnet cannot reach each other. Fix it… shows the change before anything is written.`);
     await expect(panel.getByTestId('doctor-acl-snippet')).toContainText(`"${TAG}": ["autogroup:admin"]`);
 
     await panel.getByTestId('doctor-run-live').click();
@@ -39,8 +44,13 @@ test('doctor: matrix, live checks filling in, a contradicted cell, and the polic
     await expect(panel.locator('[data-check="ssh-handshake:db"]')).toHaveAttribute('data-status', 'fail');
     await expect(panel.locator('[data-check="ssh-handshake:db"]')).toContainText(`cannot connect to db: 127.0.0.1:${dbPort}: connection refused`);
     await expect(panel.locator('[data-check="missing-endpoint:api"]')).toHaveAttribute('data-status', 'warn');
-    await expect(panel.getByTestId('doctor-cell-ssh-ssh')).toHaveClass(/contradicted/);
-    await expect(panel.getByTestId('doctor-cell-ssh-ssh')).toContainText('expected WARN, web → db failed: connection refused');
+    await expect(panel.getByTestId('doctor-reach-web-db')).toHaveClass(/contradicted/);
+    await expect(panel.getByTestId('doctor-reach-web-db')).toHaveText('failed');
+    await expect(panel.getByTestId('doctor-contradiction')).toHaveText([
+      /^web should reach db, but its SSH handshake failed: connection refused\./,
+      /^db should reach web, but its SSH handshake failed: connection refused\./,
+    ]);
+    await expect(panel.getByTestId('doctor-verdict')).toHaveText('Found: the tailnet policy is missing the pond’s rows; 2 members could not be reached.');
     await page.screenshot({ path: 'test-results/screenshots/doctor-live.png', fullPage: true });
 
     await panel.getByTestId('doctor-fix').click();

@@ -11,6 +11,7 @@ test('export lines: copy one or all, switch shells, and they always match the en
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
     await page.goto(host.url);
     await page.getByTestId('pond-demo').click();
+    await page.getByTestId('pond-tab-exports').click();
     await expect(page.getByTestId('exports-panel')).toContainText('connect the pond');
     await page.getByTestId('mesh-connect').click();
 
@@ -18,7 +19,7 @@ test('export lines: copy one or all, switch shells, and they always match the en
     await expect(lines).toHaveCount(2);
     const webLine = lines.filter({ hasText: `CRABBOX_POND_WEB_${web.port}=` });
     await expect(webLine).toHaveText(new RegExp(`^export CRABBOX_POND_WEB_${web.port}=127\\.0\\.0\\.1:5\\d{4}`));
-    const shown = (await webLine.locator('.mono').innerText()).trim();
+    const shown = (await webLine.getByTestId('exports-line-text').innerText()).trim();
 
     // The lines on screen are exactly the ones in the file scripts eval.
     const file = fs.readFileSync(envFile, 'utf8');
@@ -27,7 +28,7 @@ test('export lines: copy one or all, switch shells, and they always match the en
 
     await webLine.getByRole('button').click();
     expect(await readClipboard(page)).toBe(shown);
-    await page.getByRole('button', { name: /^Copy all:/ }).click();
+    await page.getByTestId('exports-copy-all').click();
     const all = await readClipboard(page);
     expect(all).toContain(shown);
     expect(all).toMatch(new RegExp(`export CRABBOX_POND_API_${api.port}=127\\.0\\.0\\.1:5\\d{4}`));

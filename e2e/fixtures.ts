@@ -86,8 +86,8 @@ export interface DemoPond {
   api: TestService;
   /** The encrypted key `api` logs in with, when one was asked for. */
   locked?: TestKey;
-  /** Starts `pond serve` reading this pond's settings file; stopped by `stop()`. */
-  serve(): Promise<PondServe>;
+  /** Starts `pond serve` reading this pond's settings file (with `env` over its own); stopped by `stop()`. */
+  serve(env?: Record<string, string>): Promise<PondServe>;
   stop(): Promise<void>;
 }
 
@@ -125,8 +125,8 @@ export async function startDemoPond(options: { apiPassphrase?: string } = {}): P
     web,
     api,
     ...(locked ? { locked } : {}),
-    async serve() {
-      const started = await startPondServe({ XDG_CONFIG_HOME: config });
+    async serve(env = {}) {
+      const started = await startPondServe({ ...env, XDG_CONFIG_HOME: config });
       serves.push(started);
       return started;
     },

@@ -19,6 +19,8 @@ test('mesh: connect a pond, survive an sshd restart, refuse a changed host key, 
     await expect(page.getByTestId('mesh-passphrase-problem')).toContainText('wrong passphrase');
     await page.getByTestId('mesh-passphrase-input').fill('open sesame');
     await page.getByTestId('mesh-passphrase-submit').click();
+    await expect(page.getByTestId('mesh-passphrase-dialog')).toHaveCount(0);
+    await page.getByTestId('pond-tab-forwards').click();
 
     const webState = page.getByTestId(`mesh-forward-web-${web.port}-state`);
     await expect(webState).toHaveText('ready');

@@ -21,34 +21,37 @@ test('ponds: members with transports, live claims, problems, and hand-added host
   try {
     await page.goto(host.url);
     await expect(page.getByTestId('pond-demo')).toContainText('2 members');
-    await expect(page.getByTestId('member-web-transport')).toHaveText('tailnet');
-    await expect(page.getByTestId('member-web-endpoint')).toHaveText('100.64.1.3');
-    await expect(page.getByTestId('member-job')).toContainText('blacksmith owns connectivity');
+    await expect(page.getByTestId('pond-demo-state')).toHaveText('not connected');
     await expect(page.getByTestId('ponds-problems')).toContainText('1 file could not be read');
     await page.getByTestId('ponds-problems').locator('summary').click();
     await expect(page.getByTestId('ponds-problem')).toContainText(path.join(claims, 'cbx_broken.json'));
 
-    // A lease created by crabbox while the app is open shows up by itself.
+    // A lease created by crabbox while the app is open shows up by itself, in the list and on the pond's page.
     writeClaim(claims, { leaseID: 'cbx_db', slug: 'db', pond: 'demo', provider: 'aws', sshHost: '10.0.0.7', sshPort: 22 });
-    await expect(page.getByTestId('member-db-endpoint')).toHaveText('ssh://10.0.0.7:22');
     await expect(page.getByTestId('pond-demo')).toContainText('3 members');
+    await page.getByTestId('pond-demo').click();
+    await expect(page.getByTestId('member-web-transport')).toHaveText('Tailnet');
+    await expect(page.getByTestId('member-web-endpoint')).toHaveText('100.64.1.3');
+    await expect(page.getByTestId('member-job')).toContainText('Blacksmith Testbox handles its own connectivity.');
+    await expect(page.getByTestId('member-db-endpoint')).toHaveText('ssh://10.0.0.7:22');
 
-    // A hand-added host: refused field by field, then added, edited, removed.
-    await page.getByTestId('host-add-open').click();
+    // A hand-added host: refused field by field in plain words, then added, edited, removed.
+    await page.getByTestId('pond-add-host').click();
+    await expect(page.getByTestId('host-add-pond')).toHaveValue('demo');
     await page.getByTestId('host-add-slug').fill('cache');
     await page.getByTestId('host-add-host').fill('bad host');
     await page.getByTestId('host-add-expose').fill('70000');
     await page.getByTestId('host-add-save').click();
-    await expect(page.getByTestId('host-add-host-error')).toContainText('must be a host name or IP address');
-    await expect(page.getByTestId('host-add-user-error')).toContainText('user is required');
-    await expect(page.getByTestId('host-add-expose-error')).toHaveText('--expose "70000" must be a TCP port in 1..65535');
+    await expect(page.getByTestId('host-add-host-error')).toHaveText('"bad host" is not a host name or IP address: use letters, digits, ".", "-" and ":" only, e.g. build-1.example.com or 10.0.0.5.');
+    await expect(page.getByTestId('host-add-user-error')).toHaveText('Enter the login name on the host, e.g. ops.');
+    await expect(page.getByTestId('host-add-expose-error')).toHaveText('"70000" is not a port: use numbers from 1 to 65535, separated by commas.');
     await page.screenshot({ path: 'test-results/screenshots/ponds-host-errors.png' });
     await page.getByTestId('host-add-host').fill('cache.lan');
     await page.getByTestId('host-add-user').fill('ops');
     await page.getByTestId('host-add-expose').fill('6379');
     await page.getByTestId('host-add-save').click();
     await expect(page.getByTestId('member-cache-endpoint')).toHaveText('ssh://cache.lan:22');
-    await expect(page.getByTestId('member-cache-transport')).toHaveText('ssh');
+    await expect(page.getByTestId('member-cache-transport')).toHaveText('SSH');
 
     await page.getByTestId('host-edit-cache').click();
     await page.getByTestId('host-edit-port').fill('2222');

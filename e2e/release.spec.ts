@@ -14,12 +14,11 @@ test('releasing a pond from the UI: confirmation, per-member progress, honest su
   const { host, stop } = await startPondServe(fake.env);
   try {
     await page.goto(host.url);
-    await page.getByRole('button', { name: 'Release', exact: true }).click();
-    await page.getByTestId('release-pond-name').fill('Demo');
-    await page.getByTestId('release-open').click();
+    await page.getByTestId('pond-demo').click();
+    await page.getByTestId('release-pond-button').click();
 
     const dialog = page.getByTestId('release-dialog');
-    await expect(dialog.getByRole('heading', { level: 2 })).toHaveText('Release pond “demo”');
+    await expect(dialog.getByRole('heading', { level: 2 })).toHaveText('Release pond demo');
     await expect(page.getByTestId('release-crabbox')).toContainText('Using crabbox 0.46.0');
     await expect(page.getByTestId('release-member-cbx_web')).toContainText('hetzner');
     await expect(page.getByTestId('release-member-cbx_db')).toContainText('aws');
@@ -27,16 +26,19 @@ test('releasing a pond from the UI: confirmation, per-member progress, honest su
     await page.screenshot({ path: 'test-results/screenshots/release-confirm.png' });
     expect(fake.calls()).toEqual([]);
 
+    // Release asks for the pond's name, as shown, before anything is touched.
+    await expect(page.getByTestId('release-confirm')).toBeDisabled();
+    await page.getByTestId('release-confirm-name').fill('dem');
+    await expect(page.getByTestId('release-confirm')).toBeDisabled();
+    await page.getByTestId('release-confirm-name').fill('Demo');
     await page.getByTestId('release-confirm').click();
-    await expect(page.getByTestId('release-summary')).toContainText(
-      'pond "demo": 2 of 3 member(s) released, 1 with claims kept by crabbox, 1 failed',
-    );
+    await expect(page.getByTestId('release-summary')).toContainText('Pond demo: 2 of 3 members released, crabbox keeps the claim of 1 reusable machine, 1 failed.');
     const status = (id: string) => page.getByTestId(`release-member-${id}`).getByTestId('release-member-status');
     await expect(status('cbx_web')).toHaveText('released');
     await expect(status('cbx_box')).toHaveText('released, claim kept');
     await expect(status('cbx_db')).toHaveText('failed');
     await expect(page.getByTestId('release-member-cbx_db')).toContainText('aws: terminate i-0abc: UnauthorizedOperation');
-    await expect(dialog.getByRole('alert')).toContainText('Failed: db (aws/cbx_db)');
+    await expect(dialog.getByRole('alert')).toContainText('1 failed');
     await page.screenshot({ path: 'test-results/screenshots/release-summary.png' });
     expect(fake.claimExists('cbx_web')).toBe(false);
     expect(fake.claimExists('cbx_db')).toBe(true);
@@ -52,9 +54,8 @@ test('without crabbox the release is disabled and says what to install', async (
   const { host, stop } = await startPondServe({ ...fake.env, PATH: path.join(fake.root, 'no-crabbox-here') });
   try {
     await page.goto(host.url);
-    await page.getByRole('button', { name: 'Release', exact: true }).click();
-    await page.getByTestId('release-pond-name').fill('demo');
-    await page.getByTestId('release-open').click();
+    await page.getByTestId('pond-demo').click();
+    await page.getByTestId('release-pond-button').click();
     await expect(page.getByTestId('release-disabled')).toContainText('install crabbox 0.22.0 or newer');
     await expect(page.getByTestId('release-confirm')).toHaveCount(0);
     expect(fake.claimExists('cbx_web')).toBe(true);

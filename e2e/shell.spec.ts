@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import type { MeshStatusShape } from '../src/contract/index';
 import { generateKey } from '../src/engine/mesh/testing/keys';
 import { startProxy } from '../src/engine/mesh/testing/proxy';
+import { freePort } from '../src/engine/mesh/testing/ports';
 import { greeting } from '../src/engine/mesh/testing/services';
 import { openConfBackend, SettingsStore, type ManualMember } from '../src/engine/settings-store';
 import { desktopExec } from '../src/electron/login-item';
@@ -209,9 +210,10 @@ test("the window's Copy button copies through the app's permission handler; noth
   const page = await app.window();
   await page.getByTestId('pond-demo').click();
   await page.getByTestId('mesh-connect').click();
+  await page.getByTestId('pond-tab-exports').click();
   const webLine = page.getByTestId('exports-line').filter({ hasText: `CRABBOX_POND_WEB_${demo.web.port}=` });
   await expect(webLine).toHaveText(/^export CRABBOX_POND_WEB_\d+=127\.0\.0\.1:\d+/, SLOW);
-  const shown = (await webLine.locator('.mono').innerText()).trim();
+  const shown = (await webLine.getByTestId('exports-line-text').innerText()).trim();
   await webLine.getByRole('button').click();
   await expect(webLine.getByRole('button')).toHaveText('Copied');
   expect((await app.state()).clipboard).toBe(shown);
@@ -262,6 +264,29 @@ test('a settings file that is not JSON is moved aside with a message saying wher
   await page.getByRole('button', { name: 'About' }).click();
   await expect(page.getByTestId('app-transport')).toHaveText('Electron IPC');
   expect(log(dirs)).toContain(`settings: ${file} could not be read`);
+});
+
+test('Release pond… in the tray opens the window on the pond with its release confirmation over it', async ({ shell }) => {
+  const demo = await shell.demoPond();
+  const { app } = await demoApp(shell, demo, ['--hidden']);
+  const page = await app.window();
+  // The page must be listening: a navigation asked for before it loaded has no one to reach.
+  await expect(page.getByTestId('pond-demo')).toHaveCount(1, SLOW);
+  const blocked: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') blocked.push(message.text());
+  });
+  await app.clickMenu('demo — not connected', 'Release pond…');
+  await expect.poll(async () => (await app.state()).windows[0]?.visible, SLOW).toBe(true);
+  const dialog = page.getByTestId('release-dialog');
+  await expect(dialog.getByRole('heading', { level: 2 })).toHaveText('Release pond demo');
+  await expect(dialog.getByTestId('release-members').locator('li')).toHaveCount(2);
+  await expect(page).toHaveTitle('demo — not connected · Pond Desktop');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('pond-page')).toBeVisible();
+  // The dialog needs nothing the page's Content-Security-Policy refuses.
+  expect(blocked).toEqual([]);
 });
 
 test('a tray action that fails while the window is hidden says so in a dialog naming the log', async ({ shell }) => {
@@ -333,6 +358,8 @@ test('a pond that fails and recovers raises one notification each; the setting t
   await demo.sshd.restart({ hostKey: generateKey(demo.root, 'new_host_key').privatePath });
   await expect.poll(() => trayLabels(app), SLOW).toContain('demo — failed');
   expect((await app.state()).tray?.image).toMatch(/tray\/failed\.png$/);
+  await expect(page.getByTestId('pond-state')).toHaveText('failed');
+  await page.getByTestId('pond-tab-forwards').click();
   for (const member of ['web', 'api']) {
     await page.getByTestId(`mesh-hostkey-${member}-remove`).click();
     await page.getByTestId(`mesh-hostkey-${member}-confirm`).click();
@@ -391,4 +418,47 @@ test('the app takes over the forwards a pond agent held, on the same local ports
 
   expect(await cli(['disconnect', 'demo'])).toBe('pond "demo": stopped 2 forwards and removed its env and hosts files\n');
   await expect.poll(() => trayLabels(app), SLOW).toContain('demo — not connected');
+});
+
+test('ponds switched to reconnect at start come back by themselves; the tray and one notification report it; a gone pond is reported once', async ({ shell }) => {
+  const demo = await shell.demoPond();
+  const dirs = shell.dirs({ root: demo.root, configHome: path.join(demo.root, 'config') });
+  new SettingsStore(openConfBackend(dirs.userData)).set('restoreOnStart', ['demo', 'gone']);
+
+  const app = await shell.launch(dirs, { args: ['--hidden'] });
+  await expect.poll(() => trayLabels(app), SLOW).toContain('At start: demo reconnected · gone no longer exists');
+  expect(await trayLabels(app)).toContain('demo — connected');
+  await expect.poll(() => (fs.existsSync(envFile(dirs, 'demo')) ? fs.readFileSync(envFile(dirs, 'demo'), 'utf8') : ''), SLOW).toContain(`export CRABBOX_POND_WEB_${demo.web.port}=127.0.0.1:`);
+  const notifications = (await app.state()).notifications;
+  expect(notifications).toEqual([
+    expect.objectContaining({ title: 'Pond gone did not come back at start', body: 'gone no longer exists; it will not be reconnected at start any more. Open Pond Desktop to see why and what to do.' }),
+  ]);
+  expect(new SettingsStore(openConfBackend(dirs.userData)).get('restoreOnStart')).toEqual(['demo']);
+  expect(log(dirs)).toContain('restore: "demo" reconnected');
+  // The window has loaded before the app quits (as in the other specs).
+  await app.window();
+  await app.clickMenu('Quit Pond Desktop');
+  expect(await app.exited).toEqual({ code: 0, signal: null });
+
+  const again = await shell.launch(dirs, { args: ['--hidden'] });
+  await expect.poll(() => trayLabels(again), SLOW).toContain('At start: demo reconnected');
+  expect(await trayLabels(again)).toContain('demo — connected');
+  expect((await again.state()).notifications).toEqual([]);
+});
+
+test('the CLI chooses a local port for a forward the app holds: it moves at once and the app keeps it', async ({ shell }) => {
+  const demo = await shell.demoPond();
+  const { dirs, app } = await demoApp(shell, demo, ['--hidden']);
+  await app.clickMenu('demo — not connected', 'Connect');
+  await expect.poll(() => trayLabels(app), SLOW).toContain('demo — connected');
+  const cli = async (args: string[]) => {
+    const { stdout } = await run(process.execPath, [path.resolve('out/cli/pond.js'), ...args], { env: { ...dirs.env, PATH: process.env.PATH ?? '' } });
+    return stdout;
+  };
+  const chosen = await freePort();
+  expect(await cli(['ports', 'set', 'demo', `web:${demo.web.port}=${chosen}`])).toBe(`web:${demo.web.port} of pond "demo": chose 127.0.0.1:${chosen}; it listens there now\n`);
+  expect(fs.readFileSync(envFile(dirs, 'demo'), 'utf8')).toContain(`export CRABBOX_POND_WEB_${demo.web.port}=127.0.0.1:${chosen}\n`);
+  expect(await greeting(chosen)).toBe('web');
+  const status = await meshStatus(app);
+  expect(status.ponds[0]?.members.find((m) => m.member === 'web')?.forwards[0]?.localPort).toBe(chosen);
 });

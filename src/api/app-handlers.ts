@@ -2,6 +2,19 @@ import type { Engine } from './engine';
 import type { Handlers } from './dispatch';
 import { PondError } from '../lib/errors';
 
+/** `http://127.0.0.1:<port>/` of a forward that is up now: the window's "Open in browser" on a forwarded port. */
+function isForwardAddress(engine: Engine, url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'http:' || parsed.hostname !== '127.0.0.1' || parsed.pathname !== '/' || parsed.search !== '' || parsed.username !== '') return false;
+  const port = Number(parsed.port);
+  return engine.mesh.status().ponds.some((p) => p.members.some((m) => m.forwards.some((f) => f.state === 'ready' && f.localPort === port)));
+}
+
 export function appHandlers(engine: Engine): Pick<Handlers, 'app:info' | 'app:openExternal'> {
   return {
     'app:info': async (_input, ctx) => ({
@@ -13,7 +26,7 @@ export function appHandlers(engine: Engine): Pick<Handlers, 'app:info' | 'app:op
       paths: engine.paths,
     }),
     'app:openExternal': async ({ url }) => {
-      if (!engine.producedUrls.has(url)) {
+      if (!engine.producedUrls.has(url) && !isForwardAddress(engine, url)) {
         throw new PondError('INVALID_INPUT', `refusing to open ${url}: only http(s) links Pond Desktop produced can be opened`);
       }
       if (!engine.deps.openExternal) return { opened: false };

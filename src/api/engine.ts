@@ -22,7 +22,8 @@ import { appDoctorDeps } from '../engine/doctor/app-deps';
 import { MeshManager } from '../engine/mesh/manager';
 import { PassphrasePrompts } from '../engine/mesh/manager-prompts';
 import { previewForwardTable } from '../engine/mesh/connect-preview';
-import { PortAllocator, settingsPortMemory, type PortMove } from '../engine/mesh/port-allocator';
+import { forwardPortKey, PortAllocator, settingsPortChoices, settingsPortMemory, type PortMove } from '../engine/mesh/port-allocator';
+import { PortChoices } from '../engine/mesh/port-choices';
 import type { MeshMember } from '../engine/mesh/types';
 import type { SessionTuning } from '../engine/mesh/session';
 import { resolvePondMeshMembers } from '../engine/mesh/targets';
@@ -169,7 +170,9 @@ export function createEngine(deps: EngineDeps) {
   // mesh: one SSH session per member carrying its forwards; the env/hosts files follow its ready forwards, in order.
   const meshPrompts = new PassphrasePrompts((prompt) => bus.emit('mesh:passphraseRequest', prompt));
   const meshFiles = new PQueue({ concurrency: 1 });
-  const allocator = new PortAllocator({ memory: settingsPortMemory(settings), ...deps.mesh?.portRange });
+  const portMemory = settingsPortMemory(settings);
+  const chosenPorts = settingsPortChoices(settings);
+  const allocator = new PortAllocator({ memory: portMemory, choices: chosenPorts, ...deps.mesh?.portRange });
   // The mesh follows the live pond: members as the directory holds them now (no disk read,
   // so the snapshot this triggers cannot trigger another), never from a listing it could not read.
   const liveSources = { ...memberSources, claims: async () => ponds.claims().map((l) => l.claim) };
@@ -194,6 +197,14 @@ export function createEngine(deps: EngineDeps) {
     ...(deps.mesh?.tuning ? { tuning: deps.mesh.tuning } : {}),
   });
   ponds.subscribe(() => void mesh.reconcile());
+  const ports = new PortChoices({
+    allocator,
+    memory: portMemory,
+    choices: chosenPorts,
+    members: async (pond) => (await resolvePondMeshMembers(memberSources, pond)).members,
+    mesh,
+    onChange: (pond) => bus.emit('ports:changed', { pond }),
+  });
   lifecycle.onStop(async () => {
     meshPrompts.cancelAll();
     await mesh.disconnectAll();
@@ -232,9 +243,21 @@ export function createEngine(deps: EngineDeps) {
     mesh,
     /** The pond's members as the mesh would connect them, and the providers it must skip. */
     meshMembers: (pond: string, provider?: string) => resolvePondMeshMembers(memberSources, pond, provider),
-    /** `pond connect --json`: the forward table a connect would produce; nothing is connected, written or remembered. */
-    previewForwards: (pond: string, members: readonly MeshMember[], onMove: (member: string, remotePort: number, move: PortMove) => void) =>
-      previewForwardTable(pond, members, exports.paths(pond), allocator.preview(), onMove),
+    /** Chosen, remembered and current local ports; choosing and resetting them. */
+    ports,
+    /**
+     * `pond connect --json`: the forward table a connect would produce; nothing is connected,
+     * written or remembered. `chosen`: ports tried as if chosen (`--port`), not kept.
+     */
+    previewForwards: (
+      pond: string,
+      members: readonly MeshMember[],
+      onMove: (member: string, remotePort: number, move: PortMove) => void,
+      chosen: ReadonlyArray<{ member: string; remotePort: number; localPort: number }> = [],
+    ) => {
+      const choices = Object.fromEntries(chosen.map((c) => [forwardPortKey({ pond, member: c.member, remotePort: c.remotePort }), c.localPort]));
+      return previewForwardTable(pond, members, exports.paths(pond), allocator.preview(choices), onMove);
+    },
     /** Resolves once the env/hosts files reflect every forward change reported so far. */
     filesSettled: () => meshFiles.onIdle(),
     owner: deps.owner,

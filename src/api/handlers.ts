@@ -13,6 +13,8 @@ import { bridgeHandlers } from './bridge-handlers';
 import { meshHandlers } from './mesh-handlers';
 import { doctorHandlers } from './doctor-handlers';
 import { ownerHandlers } from './owner-handlers';
+import { portsHandlers } from './ports-handlers';
+import { restoreHandlers } from './restore-handlers';
 
 export function createHandlers(engine: Engine): Handlers {
   return {
@@ -24,5 +26,7 @@ export function createHandlers(engine: Engine): Handlers {
     ...doctorHandlers(engine),
     ...meshHandlers(engine),
     ...ownerHandlers(engine),
+    ...portsHandlers(engine),
+    ...restoreHandlers(engine),
   };
 }

@@ -70,6 +70,26 @@ describe('mesh handlers', () => {
     expect(await call('mesh:status', {})).toEqual({ result: { ponds: [] } });
   });
 
+  it('opens the local address of a forward that is up in the browser, and nothing else on 127.0.0.1', async () => {
+    const opened: string[] = [];
+    const t = createTestEngine({ openExternal: async (url) => void opened.push(url), transport: 'ipc' });
+    engines.push(t);
+    const { engine, events, call } = t;
+    await engine.start();
+    await call('hosts:add', { pond: 'gamma', slug: 'web', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.clientKeyPath, expose: [String(web.port)] });
+    await call('mesh:connect', { pond: 'gamma' });
+    await until(() => lastHealth(events, 'web')?.forwards[0]?.state === 'ready', 'ready event');
+    const local = lastHealth(events, 'web')!.forwards[0]!.localPort!;
+    expect(await call('app:openExternal', { url: `http://127.0.0.1:${local}/` })).toEqual({ result: { opened: true } });
+    expect(opened).toEqual([`http://127.0.0.1:${local}/`]);
+    for (const url of [`http://127.0.0.1:${local + 1}/`, `http://127.0.0.1:${local}/admin`, `http://localhost:${local}/`, `file:///etc/passwd`]) {
+      expect(await call('app:openExternal', { url })).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    }
+    await call('mesh:disconnect', { pond: 'gamma' });
+    expect(await call('app:openExternal', { url: `http://127.0.0.1:${local}/` })).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    expect(opened).toHaveLength(1);
+  });
+
   it('answers mesh:disconnect and mesh:disconnectAll only once the files say what is left', async () => {
     const { engine, events, call } = setup();
     await engine.start();

@@ -76,9 +76,9 @@ describe('ponds handlers', () => {
       result: {
         ok: false,
         errors: [
-          { field: 'pond', message: '--pond must contain at least one letter or digit' },
-          { field: 'host', message: expect.stringContaining('host is required') },
-          { field: 'expose', message: '--expose "0" must be a TCP port in 1..65535' },
+          { field: 'pond', message: '"!!" has no letter or digit; a pond name needs one.' },
+          { field: 'host', message: 'Enter the name or IP address of the SSH server, e.g. build-1.example.com or 10.0.0.5.' },
+          { field: 'expose', message: '"0" is not a port: use numbers from 1 to 65535, separated by commas.' },
         ],
       },
     });

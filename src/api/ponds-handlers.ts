@@ -10,8 +10,10 @@ export function pondsHandlers(
 ): Pick<Handlers, 'ponds:list' | 'ponds:get' | 'hosts:add' | 'hosts:update' | 'hosts:remove'> {
   const { ponds, hosts } = engine;
   // The settings watcher would notice too; reloading now makes the change visible before the call returns.
+  // The window shows each refused field's words beside it; crabbox's flag-worded messages are the CLI's.
   const applied = (result: ManualResult) => {
-    if (result.ok) ponds.reloadManual();
+    if (!result.ok) return { ok: false as const, errors: result.errors.map(({ field, form }) => ({ field, message: form })) };
+    ponds.reloadManual();
     return result;
   };
   return {

@@ -14,14 +14,12 @@ export const appInfoSchema = z.object({
     pondState: z.string(),
   }),
 });
-export type AppInfo = z.infer<typeof appInfoSchema>;
 
 export const noticeSchema = z.object({
   level: z.enum(['info', 'warning', 'error']),
   message: z.string(),
   at: z.string(),
 });
-export type Notice = z.infer<typeof noticeSchema>;
 
 /** Links the UI may ask the system to open: only http(s) URLs the engine produced. */
 export const openExternalInput = z.object({ url: z.string().url() });

@@ -41,6 +41,8 @@ import {
 } from './mesh';
 import { ownerHandOverSchema, ownerInfoSchema } from './owner';
 import { pondSchema, pondsGetInput, pondsOverviewSchema } from './ponds';
+import { portsChangedSchema, portsListInput, portsListSchema, portChoiceSchema, portsResetInput, portsResetSchema, portsSetInput } from './ports';
+import { pondsSetRestoreInput, restoreListSchema } from './restore';
 import { releasePlanSchema, releasePondInput, releaseProgressSchema, releaseStartInput, releaseSummarySchema } from './release';
 
 const none = z.undefined();
@@ -54,6 +56,12 @@ export const channels = {
   'exports:get': { input: exportsGetInput, output: exportsViewSchema },
   'ponds:list': { input: none, output: pondsOverviewSchema },
   'ponds:get': { input: pondsGetInput, output: pondSchema },
+  /** The ponds Pond Desktop reconnects when it starts. */
+  'ponds:restoreList': { input: none, output: restoreListSchema },
+  'ponds:setRestore': { input: pondsSetRestoreInput, output: restoreListSchema },
+  'ports:list': { input: portsListInput, output: portsListSchema },
+  'ports:set': { input: portsSetInput, output: portChoiceSchema },
+  'ports:reset': { input: portsResetInput, output: portsResetSchema },
   'hosts:add': { input: hostInputSchema, output: hostsResultSchema },
   'hosts:update': { input: hostsUpdateInput, output: hostsResultSchema },
   'hosts:remove': { input: hostsRemoveInput, output: z.object({ removed: hostSchema }) },
@@ -83,6 +91,8 @@ export const events = {
   'release:progress': releaseProgressSchema,
   'exports:changed': exportsChangedSchema,
   'ponds:changed': pondsOverviewSchema,
+  'ponds:restoreChanged': restoreListSchema,
+  'ports:changed': portsChangedSchema,
   'doctor:plan': doctorPlanEventSchema,
   'doctor:check': doctorCheckEventSchema,
   'mesh:health': meshMemberSchema,
@@ -127,6 +137,3 @@ export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.hasOwn(channels, name);
 }
 
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.hasOwn(events, name);
-}

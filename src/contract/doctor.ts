@@ -20,6 +20,8 @@ export const matrixSchema = z.object({
   /** Transports present, in crabbox's order (tailnet, url, ssh, pending, none). */
   transports: z.array(peerTransportSchema),
   cells: z.array(matrixCellSchema),
+  /** The members behind the counts, named as the live checks name them, for the window's member-by-member view. */
+  members: z.array(z.object({ name: z.string(), transport: peerTransportSchema, provider: z.string() })),
   /** The matrix exactly as `pond doctor` prints it. */
   text: z.string(),
 });
@@ -54,6 +56,8 @@ export const doctorCheckResultSchema = doctorPlannedCheckSchema.extend({
   summary: z.string(),
   detail: z.string().optional(),
   fixes: z.array(z.string()),
+  /** The window's words for the same steps, naming its buttons; shown instead of `fixes` where present. */
+  appFixes: z.array(z.string()).optional(),
   reason: z.string().optional(),
   durationMs: z.number(),
 });
@@ -90,7 +94,6 @@ export const doctorAclPreviewSchema = z.object({
   diff: z.string(),
   snippet: z.string(),
 });
-export type DoctorAclPreviewShape = z.infer<typeof doctorAclPreviewSchema>;
 
 export const doctorBootstrapAclInput = z.object({ pond: z.string().min(1), expectedEtag: z.string().min(1) });
 export const doctorBootstrapAclSchema = z.object({

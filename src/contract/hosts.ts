@@ -29,4 +29,3 @@ export const hostsResultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), member: hostSchema }),
   z.object({ ok: z.literal(false), errors: z.array(z.object({ field: hostFieldSchema, message: z.string() })) }),
 ]);
-export type HostsResultShape = z.infer<typeof hostsResultSchema>;

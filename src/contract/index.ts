@@ -15,6 +15,8 @@ export * from './bridge';
 export * from './doctor';
 export * from './mesh';
 export * from './owner';
+export * from './ports';
+export * from './restore';
 export * from './channels';
 export * from './wire';
 export * from './mesh-words';

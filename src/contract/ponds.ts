@@ -42,7 +42,6 @@ export const pondMemberSchema = z.discriminatedUnion('origin', [
 export type PondMemberShape = z.infer<typeof pondMemberSchema>;
 
 export const pondSchema = z.object({ name: z.string(), members: z.array(pondMemberSchema), counts: transportCountsSchema });
-export type PondShape = z.infer<typeof pondSchema>;
 
 export const pondSummarySchema = z.object({
   name: z.string(),

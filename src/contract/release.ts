@@ -7,7 +7,6 @@ export const crabboxStatusSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('too-old'), path: z.string(), version: z.string(), message: z.string() }),
   z.object({ state: z.literal('unusable'), path: z.string(), message: z.string() }),
 ]);
-export type CrabboxStatusShape = z.infer<typeof crabboxStatusSchema>;
 
 export const releaseMemberSchema = z.object({
   /** `crabbox:<leaseID>` or `manual:<id>`; what `release:start` takes as confirmed members. */
@@ -19,7 +18,6 @@ export const releaseMemberSchema = z.object({
   action: z.enum(['stop', 'forget']),
   detail: z.string(),
 });
-export type ReleaseMemberShape = z.infer<typeof releaseMemberSchema>;
 
 export const releasePlanSchema = z.object({
   pond: z.string(),

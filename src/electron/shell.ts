@@ -18,9 +18,10 @@ import { rendererUrl, startsHidden } from './launch';
 import { openAppLog, type AppLog } from './log';
 import { becomeOwner } from './ownership';
 import { launchCommand, loginItemFor } from './login-item';
-import { NotificationPolicy, showNotification } from './notifications';
+import { NotificationPolicy, showNotification, type PondNotice } from './notifications';
 import { stopWithin } from './quit';
 import { resourcesDir } from './resources';
+import { restoreLine, restoreNotice, StartupRestore } from './restore';
 import { openSettings, safeStorageBox } from './settings';
 import { openSettingsRecovering, settingsProblemText } from './settings-recovery';
 import { bindTray, trayIconFile, type TrayAction } from './tray';
@@ -56,6 +57,8 @@ export interface ShellProcess {
 
 /** The tray refreshes at most this often; health events can arrive many times a second. */
 const TRAY_REFRESH_MS = 500;
+/** How long ponds reconnected at start get for their members' first tries before the report. */
+const RESTORE_SETTLE_MS = 30_000;
 
 export function runShell(electron: ShellElectron, proc: ShellProcess): void {
   const { app } = electron;
@@ -149,6 +152,14 @@ function startEngine(electron: ShellElectron, proc: ShellProcess, ctx: StartCont
     void dialog.showMessageBox({ type: 'warning', title: 'Pond Desktop', message: text.message, detail: text.detail, buttons: ['OK'] });
   }
 
+  const call = localClient(handlers, new AbortController().signal, log);
+  const restore = new StartupRestore({
+    call,
+    onHealth: (listener) => engine.bus.subscribe((event) => event === 'mesh:health' && listener()),
+    timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+    settleMs: RESTORE_SETTLE_MS,
+    log,
+  });
   const stopForwarding = forwardEvents(engine.bus, () => (win.isDestroyed() ? [] : [win.webContents]));
   const eventLog = new EventLogLines(() => Date.now());
   const policy = new NotificationPolicy();
@@ -166,18 +177,20 @@ function startEngine(electron: ShellElectron, proc: ShellProcess, ctx: StartCont
     if (event === 'mesh:passphraseRequest') showWindow(win);
     if (event === 'mesh:connection') {
       const notice = policy.decide(payload as Parameters<NotificationPolicy['decide']>[0]);
-      if (notice && notificationsOn()) {
-        log(`notification: ${notice.title}: ${notice.body}`);
-        showNotification(electron.Notification, notice, () => showAt({ view: 'ponds', pond: notice.pond }));
-      }
+      // A pond being reconnected at start is reported once, with the others, when that is done.
+      if (notice && !restore.restoring(notice.pond)) notify(notice);
     }
   });
+  function notify(notice: PondNotice) {
+    if (!notificationsOn()) return;
+    log(`notification: ${notice.title}: ${notice.body}`);
+    showNotification(electron.Notification, notice, () => showAt({ view: 'ponds', pond: notice.pond }));
+  }
 
   const loginItem = loginItemFor(proc.platform, app, {
     autostartDir: path.join(userConfigDir(pathEnv), 'autostart'),
     command: launchCommand({ isPackaged: app.isPackaged, execPath: proc.execPath, appPath: app.getAppPath(), appImage: proc.env.APPIMAGE }),
   });
-  const call = localClient(handlers, new AbortController().signal, log);
   const reportTrayError = (action: TrayAction, error: Error) => {
     appLog.error(`tray: ${actionTitle(action)} failed`, error);
     if (win.isVisible()) {
@@ -218,7 +231,10 @@ function startEngine(electron: ShellElectron, proc: ShellProcess, ctx: StartCont
     },
     onAction,
   );
-  const trayApp = () => ({ version: app.getVersion(), startAtLogin: loginItem.isEnabled(), notifications: notificationsOn() });
+  const trayApp = () => {
+    const line = restoreLine(restore.state);
+    return { version: app.getVersion(), startAtLogin: loginItem.isEnabled(), notifications: notificationsOn(), ...(line !== null ? { restore: line } : {}) };
+  };
   let trayTimer: NodeJS.Timeout | undefined;
   function refreshTray() {
     trayTimer ??= setTimeout(() => {
@@ -264,6 +280,8 @@ function startEngine(electron: ShellElectron, proc: ShellProcess, ctx: StartCont
       await engine.start();
       for (const line of await engine.sweepStaleFiles()) log(line);
       for (const pond of handedOver) await call('mesh:connect', { pond }).catch((error: Error) => log(`owner: reconnecting "${pond}" failed: ${error.message}`));
+      // In the background: the ponds switched to reconnect when Pond Desktop starts.
+      void restoreAtStart(handedOver);
     })
     .then(
     () => log(`ready: settings ${engine.paths.settingsFile}, crabbox claims ${engine.paths.crabboxClaims}`),
@@ -279,5 +297,24 @@ function startEngine(electron: ShellElectron, proc: ShellProcess, ctx: StartCont
       });
     },
   );
+  async function restoreAtStart(handedOver: readonly string[]) {
+    let ponds: string[];
+    try {
+      ponds = engine.settings.get('restoreOnStart').filter((pond) => !handedOver.includes(pond));
+    } catch (error) {
+      appLog.error('restore: the ponds to reconnect cannot be read', error);
+      return;
+    }
+    const done = restore.run(ponds);
+    refreshTray();
+    const outcomes = await done.catch((error: unknown) => {
+      appLog.error('restore: reconnecting at start failed', error);
+      return [];
+    });
+    refreshTray();
+    const notice = restoreNotice(outcomes);
+    if (notice && !stopping) notify(notice);
+  }
+
   return { engine, win, running };
 }

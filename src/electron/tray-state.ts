@@ -11,7 +11,7 @@ type MeshStatus = ChannelOutput<'mesh:status'>;
 type MeshPond = MeshStatus['ponds'][number];
 
 /** What the tray shows of the app itself rather than of the ponds. */
-export type TrayApp = Pick<TrayState, 'version' | 'startAtLogin' | 'notifications'>;
+export type TrayApp = Pick<TrayState, 'version' | 'startAtLogin' | 'notifications' | 'restore'>;
 
 function pondOf(name: string, members: number, mesh: MeshPond | undefined): TrayPond {
   const sessions = (mesh?.members ?? []).map((m) => ({ member: m.member, session: m.session }));

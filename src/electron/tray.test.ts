@@ -102,6 +102,15 @@ describe('trayMenu', () => {
     expect(trayTooltip(problem)).toBe('Pond Desktop — cannot read claims: permission denied');
   });
 
+  it('says under the status line how reconnecting ponds at start goes', () => {
+    const items = trayMenu(state([pond({ connection: 'connected' })], { restore: 'At start: pr-42 reconnected' }));
+    expect(items.slice(0, 3)).toEqual([
+      { type: 'label', label: '1 pond connected' },
+      { type: 'label', label: 'At start: pr-42 reconnected' },
+      { type: 'action', label: 'Open Pond Desktop', action: { kind: 'open' }, enabled: true },
+    ]);
+  });
+
   it('says in the status line how many ponds are in which state, in the shared words', () => {
     expect(statusLine([])).toBe('No ponds found');
     expect(statusLine([pond({}), pond({})])).toBe('2 ponds, not connected');

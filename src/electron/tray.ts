@@ -27,6 +27,8 @@ export interface TrayState {
   ponds: TrayPond[];
   /** Set when the pond list could not be read; shown instead of hiding the problem. */
   problem?: string;
+  /** How reconnecting ponds at start goes or went (restore.ts' restoreLine). */
+  restore?: string;
   version: string;
   startAtLogin: boolean;
   notifications: boolean;
@@ -134,6 +136,7 @@ function pondItems(pond: TrayPond): TrayItem[] {
 
 export function trayMenu(state: TrayState): TrayItem[] {
   const items: TrayItem[] = [{ type: 'label', label: statusLine(state.ponds) }];
+  if (state.restore) items.push({ type: 'label', label: state.restore });
   if (state.problem) items.push({ type: 'label', label: state.problem });
   items.push({ type: 'action', label: 'Open Pond Desktop', action: { kind: 'open' }, enabled: true }, { type: 'separator' });
   for (const pond of state.ponds) {

@@ -38,7 +38,8 @@ export function createMainWindow(deps: WindowDeps): ElectronBrowserWindow {
   const win = new deps.BrowserWindow({
     width: 1100,
     height: 760,
-    minWidth: 720,
+    // Small enough to keep beside other windows like a tray panel: the page lays itself out for 420 × 640.
+    minWidth: 400,
     minHeight: 480,
     show: false,
     title: 'Pond Desktop',

@@ -55,35 +55,46 @@ describe('validateManualMember', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toEqual([
-      { field: 'pond', message: '--pond must contain at least one letter or digit' },
-      { field: 'slug', message: '--slug must be 41 characters or fewer after normalization' },
-      { field: 'host', message: expect.stringContaining('host "bad host" must be a host name or IP address') },
-      { field: 'port', message: 'port "70000" must be a TCP port in 1..65535 (SSH is usually 22)' },
-      { field: 'user', message: expect.stringContaining('user "-oProxyCommand=x" must be a login name') },
-      { field: 'identityFile', message: expect.stringContaining('identityFile "relative/key" must be an absolute path') },
-      { field: 'expose', message: '--expose "80 90" must be a TCP port in 1..65535' },
+      { field: 'pond', message: '--pond must contain at least one letter or digit', form: '"!!" has no letter or digit; a pond name needs one.' },
+      {
+        field: 'slug',
+        message: '--slug must be 41 characters or fewer after normalization',
+        form: 'A member name can be at most 41 characters long (spaces and symbols count as one dash).',
+      },
+      { field: 'host', message: expect.stringContaining('host "bad host" must be a host name or IP address'), form: expect.stringMatching(/^"bad host" is not a host name or IP address: /) },
+      { field: 'port', message: 'port "70000" must be a TCP port in 1..65535 (SSH is usually 22)', form: '"70000" is not a port: use a number from 1 to 65535 (SSH is usually 22).' },
+      { field: 'user', message: expect.stringContaining('user "-oProxyCommand=x" must be a login name'), form: expect.stringMatching(/^"-oProxyCommand=x" is not a login name: /) },
+      {
+        field: 'identityFile',
+        message: expect.stringContaining('identityFile "relative/key" must be an absolute path'),
+        form: 'Give the full path of a private key, e.g. ~/.ssh/id_ed25519, or leave this empty to use the SSH agent.',
+      },
+      { field: 'expose', message: '--expose "80 90" must be a TCP port in 1..65535', form: '"80 90" is not a port: use numbers from 1 to 65535, separated by commas.' },
     ]);
+    // The form's words name no flag and no field.
+    for (const error of result.errors) expect(error.form).not.toMatch(/--|identityFile/);
   });
 
-  const refusals: [Partial<ManualMemberInput>, string, string][] = [
-    [{ pond: '' }, 'pond', '--pond is required'],
-    [{ slug: ' ' }, 'slug', '--slug is required'],
-    [{ host: '' }, 'host', 'host is required'],
-    [{ host: 'ops@db' }, 'host', 'put the login name in user'],
-    [{ host: '-oProxyCommand=x' }, 'host', 'must be a host name'],
-    [{ user: '' }, 'user', 'user is required'],
-    [{ port: 0 }, 'port', 'must be a TCP port'],
-    [{ port: '22x' }, 'port', 'must be a TCP port'],
-    [{ expose: [''] }, 'expose', '--expose value must not be empty'],
-    [{ expose: Array.from({ length: 11 }, (_, i) => String(i + 1)) }, 'expose', '--expose accepts at most 10 distinct ports per lease'],
-    [{ identityFile: '/nope/key' }, 'identityFile', 'does not exist'],
+  const refusals: [Partial<ManualMemberInput>, string, string, string][] = [
+    [{ pond: '' }, 'pond', '--pond is required', 'Enter the pond this host belongs to, e.g. alpha.'],
+    [{ slug: ' ' }, 'slug', '--slug is required', 'Enter a name for this member, e.g. web.'],
+    [{ host: '' }, 'host', 'host is required', 'Enter the name or IP address of the SSH server'],
+    [{ host: 'ops@db' }, 'host', 'put the login name in user', 'put the login name under User'],
+    [{ host: '-oProxyCommand=x' }, 'host', 'must be a host name', 'is not a host name or IP address'],
+    [{ user: '' }, 'user', 'user is required', 'Enter the login name on the host'],
+    [{ port: 0 }, 'port', 'must be a TCP port', '"0" is not a port'],
+    [{ port: '22x' }, 'port', 'must be a TCP port', '"22x" is not a port'],
+    [{ expose: [''] }, 'expose', '--expose value must not be empty', 'Enter ports separated by commas'],
+    [{ expose: Array.from({ length: 11 }, (_, i) => String(i + 1)) }, 'expose', '--expose accepts at most 10 distinct ports per lease', 'At most 10 different ports.'],
+    [{ identityFile: '/nope/key' }, 'identityFile', 'does not exist', 'There is no file at /nope/key'],
   ];
-  it.each(refusals)('%j is refused on %s', (patch, field, text) => {
+  it.each(refusals)('%j is refused on %s', (patch, field, text, form) => {
     const result = validateManualMember({ ...base, ...patch }, { fileExists: fs.existsSync });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.errors.map((e) => e.field)).toEqual([field]);
       expect(result.errors[0]?.message).toContain(text);
+      expect(result.errors[0]?.form).toContain(form);
     }
   });
 });
@@ -125,7 +136,13 @@ describe('ManualMembers over the settings file', () => {
     const dup = m.add({ ...base, pond: 'alpha-pond', slug: 'db', host: 'other' });
     expect(dup).toEqual({
       ok: false,
-      errors: [{ field: 'slug', message: 'pond "alpha-pond" already has a hand-added member "db" (ops@db.lan:22); choose another slug or edit that member' }],
+      errors: [
+        {
+          field: 'slug',
+          message: 'pond "alpha-pond" already has a hand-added member "db" (ops@db.lan:22); choose another slug or edit that member',
+          form: 'Pond alpha-pond already has a hand-added member "db" (ops@db.lan:22): choose another name, or edit that member.',
+        },
+      ],
     });
     m.add({ ...base, slug: 'web' });
     const clash = m.update('man_b', { slug: 'DB' });

@@ -8,17 +8,22 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PondError } from '../lib/errors';
-import { requestedExposedPorts } from './exposed-ports';
-import { normalizePondName, normalizeSlug, requestedSlug, requiredPondFlag } from '../lib/names';
+import { MAX_EXPOSED_PORTS, requestedExposedPorts } from './exposed-ports';
+import { MAX_NAME_LENGTH, normalizePondName, normalizeSlug, requestedSlug, requiredPondFlag } from '../lib/names';
 import type { ManualMember, Settings } from './settings-store';
 
 export const DEFAULT_SSH_PORT = 22;
+
+type Checked<T> = T | { error: string; form: string };
 
 export type ManualField = 'pond' | 'slug' | 'host' | 'port' | 'user' | 'identityFile' | 'expose';
 
 export interface FieldError {
   field: ManualField;
+  /** crabbox's words, flags included, for the command line. */
   message: string;
+  /** The same in the words a form shows beside the field: no flags, no field names. */
+  form: string;
 }
 
 /** What a user types; strings as they come from a form or the command line. */
@@ -64,49 +69,97 @@ const HOST_RE = /^[A-Za-z0-9_.:%-]+$/;
 /** POSIX login names, plus `@` and `\` for directory accounts (user@corp, CORP\user). */
 const USER_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@\\$-]*$/;
 
-function validateHost(raw: string): { host: string } | { error: string } {
+function validateHost(raw: string): Checked<{ host: string }> {
   let host = raw.trim();
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  if (host === '') return { error: 'host is required: the name or IP address of the SSH server, e.g. build-1.example.com or 10.0.0.5' };
-  if (host.includes('@')) return { error: `host ${JSON.stringify(raw)} contains "@"; put the login name in user and only the address in host` };
+  if (host === '') {
+    return {
+      error: 'host is required: the name or IP address of the SSH server, e.g. build-1.example.com or 10.0.0.5',
+      form: 'Enter the name or IP address of the SSH server, e.g. build-1.example.com or 10.0.0.5.',
+    };
+  }
+  if (host.includes('@')) {
+    return {
+      error: `host ${JSON.stringify(raw)} contains "@"; put the login name in user and only the address in host`,
+      form: `${JSON.stringify(raw)} contains "@": put the login name under User and only the address here.`,
+    };
+  }
   if (!HOST_RE.test(host) || host.startsWith('-') || host.length > 253) {
-    return { error: `host ${JSON.stringify(raw)} must be a host name or IP address (letters, digits, ".", "-", ":"), e.g. build-1.example.com or 10.0.0.5` };
+    return {
+      error: `host ${JSON.stringify(raw)} must be a host name or IP address (letters, digits, ".", "-", ":"), e.g. build-1.example.com or 10.0.0.5`,
+      form: `${JSON.stringify(raw)} is not a host name or IP address: use letters, digits, ".", "-" and ":" only, e.g. build-1.example.com or 10.0.0.5.`,
+    };
   }
   return { host };
 }
 
-function validatePort(raw: number | string | undefined): { port: number } | { error: string } {
+function validatePort(raw: number | string | undefined): Checked<{ port: number }> {
   if (raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return { port: DEFAULT_SSH_PORT };
   const text = String(raw).trim();
   const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 65535) return { error: `port ${JSON.stringify(text)} must be a TCP port in 1..65535 (SSH is usually 22)` };
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    return {
+      error: `port ${JSON.stringify(text)} must be a TCP port in 1..65535 (SSH is usually 22)`,
+      form: `${JSON.stringify(text)} is not a port: use a number from 1 to 65535 (SSH is usually 22).`,
+    };
+  }
   return { port: n };
 }
 
-function validateUser(raw: string): { user: string } | { error: string } {
+function validateUser(raw: string): Checked<{ user: string }> {
   const user = raw.trim();
-  if (user === '') return { error: 'user is required: the login name on the host' };
+  if (user === '') return { error: 'user is required: the login name on the host', form: 'Enter the login name on the host, e.g. ops.' };
   if (!USER_RE.test(user) || user.length > 64) {
-    return { error: `user ${JSON.stringify(raw)} must be a login name (letters, digits, ".", "_", "-", "@", "\\"), without spaces, not starting with "-"` };
+    return {
+      error: `user ${JSON.stringify(raw)} must be a login name (letters, digits, ".", "_", "-", "@", "\\"), without spaces, not starting with "-"`,
+      form: `${JSON.stringify(raw)} is not a login name: use letters, digits, ".", "_", "-", "@" or "\\", with no spaces and no "-" first.`,
+    };
   }
   return { user };
 }
 
-function validateIdentityFile(raw: string | undefined, deps: ManualDeps): { identityFile?: string } | { error: string } {
+function validateIdentityFile(raw: string | undefined, deps: ManualDeps): Checked<{ identityFile?: string }> {
   const text = (raw ?? '').trim();
   if (text === '') return {};
   let file = text;
   if (file === '~' || file.startsWith('~/') || file.startsWith('~\\')) {
-    if (!deps.home) return { error: `identityFile ${JSON.stringify(text)} starts with "~" but the home directory is unknown; give an absolute path` };
+    if (!deps.home) {
+      return {
+        error: `identityFile ${JSON.stringify(text)} starts with "~" but the home directory is unknown; give an absolute path`,
+        form: 'The home directory is unknown here, so "~" cannot be used: give the full path of the key.',
+      };
+    }
     file = path.join(deps.home, file.slice(1));
   }
   if (!path.isAbsolute(file)) {
-    return { error: `identityFile ${JSON.stringify(text)} must be an absolute path to a private key (or leave it empty to use the SSH agent)` };
+    return {
+      error: `identityFile ${JSON.stringify(text)} must be an absolute path to a private key (or leave it empty to use the SSH agent)`,
+      form: `Give the full path of a private key, e.g. ~/.ssh/id_ed25519, or leave this empty to use the SSH agent.`,
+    };
   }
   if (deps.fileExists && !deps.fileExists(file)) {
-    return { error: `identityFile ${file} does not exist; give the path of a private key, or leave it empty to use the SSH agent` };
+    return {
+      error: `identityFile ${file} does not exist; give the path of a private key, or leave it empty to use the SSH agent`,
+      form: `There is no file at ${file}: give the path of a private key, or leave this empty to use the SSH agent.`,
+    };
   }
   return { identityFile: file };
+}
+
+/** What a form says about a pond or member name crabbox refused (lib/names.ts has crabbox's words). */
+function nameForm(kind: 'pond' | 'member', input: string): string {
+  if (input.trim() === '') return kind === 'pond' ? 'Enter the pond this host belongs to, e.g. alpha.' : 'Enter a name for this member, e.g. web.';
+  if (normalizePondName(input) === '') return `${JSON.stringify(input)} has no letter or digit; a ${kind} name needs one.`;
+  return `A ${kind} name can be at most ${MAX_NAME_LENGTH} characters long (spaces and symbols count as one dash).`;
+}
+
+/** What a form says about exposed ports crabbox refused (exposed-ports.ts has crabbox's words). */
+function exposeForm(values: readonly string[]): string {
+  const pieces = values.flatMap((v) => v.split(',').map((p) => p.trim())).filter((p) => p !== '');
+  if (pieces.length === 0) return 'Enter ports separated by commas, e.g. 8080, 9090, or leave this empty.';
+  const bad = pieces.find((p) => !/^[0-9]+$/.test(p) || Number(p) < 1 || Number(p) > 65535);
+  if (bad !== undefined) return `${JSON.stringify(bad)} is not a port: use numbers from 1 to 65535, separated by commas.`;
+  return `At most ${MAX_EXPOSED_PORTS} different ports.`;
 }
 
 type Validated = Omit<ManualMember, 'id' | 'addedAt'>;
@@ -115,20 +168,20 @@ type Validated = Omit<ManualMember, 'id' | 'addedAt'>;
 export function validateManualMember(input: ManualMemberInput, deps: ManualDeps = {}): { ok: true; value: Validated } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const pond = requiredPondFlag(input.pond ?? '');
-  if (!pond.ok) errors.push({ field: 'pond', message: pond.error });
+  if (!pond.ok) errors.push({ field: 'pond', message: pond.error, form: nameForm('pond', input.pond ?? '') });
   const slug = requestedSlug(input.slug ?? '');
-  if (!slug.ok) errors.push({ field: 'slug', message: slug.error });
-  else if (slug.name === '') errors.push({ field: 'slug', message: '--slug is required: the member name shown in the pond, e.g. web' });
+  if (!slug.ok) errors.push({ field: 'slug', message: slug.error, form: nameForm('member', input.slug ?? '') });
+  else if (slug.name === '') errors.push({ field: 'slug', message: '--slug is required: the member name shown in the pond, e.g. web', form: nameForm('member', '') });
   const host = validateHost(input.host ?? '');
-  if ('error' in host) errors.push({ field: 'host', message: host.error });
+  if ('error' in host) errors.push({ field: 'host', message: host.error, form: host.form });
   const port = validatePort(input.port);
-  if ('error' in port) errors.push({ field: 'port', message: port.error });
+  if ('error' in port) errors.push({ field: 'port', message: port.error, form: port.form });
   const user = validateUser(input.user ?? '');
-  if ('error' in user) errors.push({ field: 'user', message: user.error });
+  if ('error' in user) errors.push({ field: 'user', message: user.error, form: user.form });
   const identity = validateIdentityFile(input.identityFile, deps);
-  if ('error' in identity) errors.push({ field: 'identityFile', message: identity.error });
+  if ('error' in identity) errors.push({ field: 'identityFile', message: identity.error, form: identity.form });
   const ports = requestedExposedPorts(input.expose ?? []);
-  if (!ports.ok) errors.push({ field: 'expose', message: ports.error });
+  if (!ports.ok) errors.push({ field: 'expose', message: ports.error, form: exposeForm(input.expose ?? []) });
   if (errors.length > 0 || !pond.ok || !slug.ok || 'error' in host || 'error' in port || 'error' in user || 'error' in identity || !ports.ok) {
     return { ok: false, errors };
   }
@@ -218,6 +271,7 @@ export class ManualMembers {
     return {
       field: 'slug',
       message: `pond ${JSON.stringify(value.pond)} already has a hand-added member ${JSON.stringify(value.slug)} (${clash.user}@${clash.host}:${clash.port}); choose another slug or edit that member`,
+      form: `Pond ${value.pond} already has a hand-added member ${JSON.stringify(value.slug)} (${clash.user}@${clash.host}:${clash.port}): choose another name, or edit that member.`,
     };
   }
 

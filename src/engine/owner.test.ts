@@ -77,6 +77,8 @@ describe('ownerAlive', () => {
     // A shell that forks a child and never waits for it: once killed, the child is a zombie.
     const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const pid = Number((await new Promise<Buffer>((resolve) => parent.stdout.once('data', resolve))).toString().trim());
+    // Only once the shell has become `sleep` is there nobody left to reap the child.
+    await until(() => fs.readFileSync(`/proc/${parent.pid}/cmdline`, 'utf8').startsWith('sleep'), 'the shell to exec sleep');
     const system = systemProcessProbe();
     expect(system.alive(pid)).toBe(true);
     process.kill(pid, 'SIGKILL');

@@ -27,6 +27,26 @@ describe('SettingsStore', () => {
   it('refuses to write a value outside the schema', () => {
     const store = new SettingsStore(openConfBackend(tempDir()));
     expect(() => store.set('forwardPorts', { a: 70000 })).toThrow();
+    expect(() => store.set('chosenPorts', { a: 80 })).toThrow();
+  });
+
+  it('reads a file from before chosen ports and restore on start with both empty, keeping what it holds', () => {
+    const dir = tempDir();
+    const before = { version: 1, manualMembers: [], forwardPorts: { 'alpha/web/8080': 51821 }, crabboxPath: '', secrets: {}, notifications: false };
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(before));
+    const store = new SettingsStore(openConfBackend(dir));
+    expect(store.get('chosenPorts')).toEqual({});
+    expect(store.get('restoreOnStart')).toEqual([]);
+    expect(store.get('forwardPorts')).toEqual({ 'alpha/web/8080': 51821 });
+    expect(store.get('notifications')).toBe(false);
+    store.set('chosenPorts', { 'alpha/web/8080': 15432 });
+    expect(new SettingsStore(lazyConfBackend(dir)).get('chosenPorts')).toEqual({ 'alpha/web/8080': 15432 });
+  });
+
+  it('names a chosen port below 1024 in a hand-edited file', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ chosenPorts: { 'alpha/web/8080': 80 } }));
+    expect(() => new SettingsStore(openConfBackend(dir)).get('chosenPorts')).toThrow(/config\.json: chosenPorts\.alpha\/web\/8080: /);
   });
 
   it('reports an unreadable settings file with its path and what to do', () => {

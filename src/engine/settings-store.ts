@@ -32,6 +32,10 @@ export const settingsSchema = z.object({
   manualMembers: z.array(manualMemberSchema),
   /** Last local port per `<pond>/<member>/<remotePort>`, so forwards keep their ports. */
   forwardPorts: z.record(z.string(), z.number().int().min(1).max(65535)),
+  /** Local ports the user chose, per `<pond>/<member>/<remotePort>`; they win over `forwardPorts`. */
+  chosenPorts: z.record(z.string(), z.number().int().min(1024).max(65535)),
+  /** Ponds the desktop app reconnects when it starts. */
+  restoreOnStart: z.array(z.string().min(1)),
   /** Path of the `crabbox` binary; empty means "find it on PATH". */
   crabboxPath: z.string(),
   /** Provider credentials, encrypted with Electron's safeStorage (base64). */
@@ -46,6 +50,8 @@ export const DEFAULT_SETTINGS: Settings = {
   version: SETTINGS_VERSION,
   manualMembers: [],
   forwardPorts: {},
+  chosenPorts: {},
+  restoreOnStart: [],
   crabboxPath: '',
   secrets: {},
   notifications: true,

@@ -23,8 +23,8 @@ function goUpperAscii(ch: string): string {
   return ch;
 }
 
-/** normalizePondName / normalizeLeaseSlug: `[a-z0-9]` runs joined by single dashes. */
-export function normalizeName(input: string): string {
+/** crabbox's normalizePondName (and normalizeLeaseSlug, the same rule): `[a-z0-9]` runs joined by single dashes. */
+export function normalizePondName(input: string): string {
   let out = '';
   let lastWasDash = false;
   for (const ch of input.trim()) {
@@ -40,14 +40,16 @@ export function normalizeName(input: string): string {
   return out.replace(/^-+|-+$/g, '');
 }
 
-export const normalizePondName = normalizeName;
-export const normalizeSlug = normalizeName;
+/** crabbox's normalizeLeaseSlug: the pond-name rule applied to a member's slug. */
+export function normalizeSlug(input: string): string {
+  return normalizePondName(input);
+}
 
 export type NameResult = { ok: true; name: string } | { ok: false; error: string };
 
 function requestedName(flag: '--pond' | '--slug', input: string): NameResult {
   if (input.trim() === '') return { ok: true, name: '' };
-  const name = normalizeName(input);
+  const name = normalizePondName(input);
   if (name === '') return { ok: false, error: `${flag} must contain at least one letter or digit` };
   if (name.length > MAX_NAME_LENGTH) {
     return { ok: false, error: `${flag} must be ${MAX_NAME_LENGTH} characters or fewer after normalization` };
@@ -71,7 +73,7 @@ export function requiredPondFlag(input: string): NameResult {
  * pond (blank, or without a letter or digit) gets the one message every face shows for it.
  */
 export function parsePondName(input: string): string {
-  const name = normalizeName(input);
+  const name = normalizePondName(input);
   if (name === '') throw new PondError('INVALID_INPUT', `pond name ${JSON.stringify(input)} has no letter or digit, so it names no pond`);
   return name;
 }
@@ -94,7 +96,7 @@ export function envSafeName(name: string): string {
 
 /** shortLeaseID: the last 6 characters of the normalized lease ID, minus `cbx-`/`isb-`. */
 export function shortLeaseID(leaseID: string): string {
-  let id = normalizeName(leaseID);
+  let id = normalizePondName(leaseID);
   if (id.startsWith('cbx-')) id = id.slice(4);
   if (id.startsWith('isb-')) id = id.slice(4);
   return id.length <= 6 ? id : id.slice(-6);

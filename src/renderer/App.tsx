@@ -1,29 +1,53 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { EventPayload } from '../contract/index';
 import { useEvent } from './api/client';
+import { useExportsSync } from './features/exports/ExportsPanel';
+import { useMeshStatus, useMeshSync } from './features/mesh/use-mesh';
 import type { Nav } from './features/nav';
 import { overlays, views } from './features/registry';
 import { settingsPanels } from './features/settings-panels';
 import { Settings } from './features/settings/Settings';
+import { useOpenDialog, WindowDialogs } from './features/window/dialogs';
+import { windowTitle } from './features/window/title';
 
-const allViews = settingsPanels.length > 0 ? [...views, { id: 'settings', title: 'Settings', Component: Settings }] : views;
+const allViews = settingsPanels.length > 0 ? [...views.slice(0, -1), { id: 'settings', title: 'Settings', Component: Settings }, ...views.slice(-1)] : views;
 
-export function App({ hostProblem }: { hostProblem?: string }) {
+function Shell({ hostProblem }: { hostProblem?: string }) {
   const [nav, setNav] = useState<Nav>({ view: allViews[0]?.id ?? 'about' });
   const [notices, setNotices] = useState<EventPayload<'app:notice'>[]>([]);
+  const openDialog = useOpenDialog();
+  useMeshSync();
+  useExportsSync();
+  const mesh = useMeshStatus();
   useEvent(
     'app:notice',
     useCallback((notice: EventPayload<'app:notice'>) => setNotices((list) => [...list.slice(-4), notice]), []),
   );
+  // The tray's "Release pond…" asks for the release view: the pond's page with the release dialog over it.
   useEvent(
     'app:navigate',
-    useCallback((target: EventPayload<'app:navigate'>) => setNav(target), []),
+    useCallback(
+      (target: EventPayload<'app:navigate'>) => {
+        if (target.view === 'release' && target.pond !== undefined) {
+          setNav({ view: 'ponds', pond: target.pond });
+          openDialog({ kind: 'release', pond: target.pond });
+        } else setNav(target);
+      },
+      [openDialog],
+    ),
   );
   const current = allViews.find((v) => v.id === nav.view) ?? allViews[0];
+  const openPond = current?.id === 'ponds' ? nav.pond : undefined;
+  const title = windowTitle(openPond, mesh.data);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
   return (
     <div className="app">
       <nav className="sidebar" aria-label="Sections">
-        <h1 className="brand">Pond Desktop</h1>
+        <div className="brand" aria-hidden="true">
+          Pond Desktop
+        </div>
         <ul>
           {allViews.map((view) => (
             <li key={view.id}>
@@ -51,7 +75,7 @@ export function App({ hostProblem }: { hostProblem?: string }) {
         <Overlay key={i} />
       ))}
       {notices.length > 0 && (
-        <aside className="notices" aria-live="polite">
+        <aside className="notices" aria-label="Notices" aria-live="polite">
           {notices.map((notice, i) => (
             <div key={`${notice.at}-${i}`} className={`notice ${notice.level}`}>
               {notice.message}
@@ -63,5 +87,13 @@ export function App({ hostProblem }: { hostProblem?: string }) {
         </aside>
       )}
     </div>
+  );
+}
+
+export function App({ hostProblem }: { hostProblem?: string }) {
+  return (
+    <WindowDialogs>
+      <Shell hostProblem={hostProblem} />
+    </WindowDialogs>
   );
 }

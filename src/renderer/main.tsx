@@ -21,5 +21,5 @@ function render(hostProblem?: string) {
   );
 }
 
-installTransport((reason) => render(`Disconnected from the Pond Desktop host: ${reason}. Restart \`pond serve\` and open the new URL.`));
+installTransport((reason) => render(`Disconnected from the Pond Desktop host: ${reason}. Restart pond serve and open the address it prints.`));
 render();

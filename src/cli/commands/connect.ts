@@ -11,12 +11,15 @@
  *   forwards stay until `pond disconnect`.
  * - `--json` alone prints the forward table a connect would produce and exits: nothing is
  *   connected and no file is written.
+ * - `--port MEMBER:REMOTE=LOCAL` (repeatable) chooses local ports first, through the owner,
+ *   which keeps them; with `--json` alone they are only tried in the table.
  */
 import { goJSON } from '../../lib/go-json';
 import { sessionLine, type EventPayload, type MeshMemberShape, type MeshPondShape } from '../../contract/index';
 import type { ControlClient } from '../../agent/control-client';
 import type { Engine } from '../../api/engine';
 import type { MeshMember } from '../../engine/mesh/types';
+import type { PortMove } from '../../engine/mesh/port-allocator';
 import { PondError } from '../../lib/errors';
 import { goQuote } from '../../lib/go-quote';
 import { PathError } from '../../lib/paths';
@@ -25,6 +28,7 @@ import { parseFlags } from '../args';
 import { reportProblems, requireClaimsDir, withEngine, type CliEngineOptions } from '../engine';
 import { ineligibleProviderMessage, noMeshMembersMessage, nothingToForwardMessage } from '../mesh-messages';
 import { ensureOwner, ownerName, withOwner } from '../owner';
+import { checkPortSpecs, parsePortSpec, type PortSpec } from '../port-specs';
 import type { CliCommand, CliIO } from '../types';
 import { pondNameArg } from './env';
 
@@ -270,10 +274,11 @@ async function holdInForeground(io: CliIO, client: ControlClient, pond: string, 
   return exitCode;
 }
 
-async function previewTable(io: CliIO, engine: Engine, pond: string, members: readonly MeshMember[]): Promise<number> {
+async function previewTable(io: CliIO, engine: Engine, pond: string, members: readonly MeshMember[], chosen: readonly PortSpec[]): Promise<number> {
   for (const m of members) if (m.targetProblem) io.err(`warning: ${m.name}: ${m.targetProblem}\n`);
   try {
-    io.out(await engine.previewForwards(pond, members, (member, remotePort, move) => io.err(`note: ${member}:${remotePort}: ${move.reason}; it would use 127.0.0.1:${move.to}\n`)));
+    const onMove = (member: string, remotePort: number, move: PortMove) => io.err(`note: ${member}:${remotePort}: ${move.reason}; it would use 127.0.0.1:${move.to}\n`);
+    io.out(await engine.previewForwards(pond, members, onMove, chosen));
     return 0;
   } catch (error) {
     if (error instanceof PondError && error.code === 'UNAVAILABLE') {
@@ -288,6 +293,12 @@ interface ConnectFlags {
   provider?: string;
   json?: boolean;
   export?: boolean;
+  port: PortSpec[];
+}
+
+/** The owner keeps each chosen port (a forward it holds moves there); a refused one stops the connect, naming why. */
+async function choosePorts(client: ControlClient, pond: string, chosen: readonly PortSpec[]): Promise<void> {
+  for (const spec of chosen) await client.call('ports:set', { pond, ...spec });
 }
 
 async function connectPond(io: CliIO, engine: Engine, pond: string, flags: ConnectFlags, settleMs: number): Promise<number> {
@@ -311,18 +322,20 @@ async function connectPond(io: CliIO, engine: Engine, pond: string, flags: Conne
     io.err(`pond connect: ${error.message}\n`);
     return 2;
   }
-  if (flags.json && !flags.export) return previewTable(io, engine, pond, ported);
+  for (const spec of flags.port) await engine.ports.requireForward({ pond, member: spec.member, remotePort: spec.remotePort });
+  if (flags.json && !flags.export) return previewTable(io, engine, pond, ported, flags.port);
   const all = (flags.provider ?? '').trim() === '';
-  return withOwner(await ensureOwner(io), (client) =>
-    flags.export ? exportPond(io, client, pond, paths, ported, all, flags.json === true, settleMs) : holdInForeground(io, client, pond, paths, ported, all, settleMs),
-  );
+  return withOwner(await ensureOwner(io), async (client) => {
+    await choosePorts(client, pond, flags.port);
+    return flags.export ? exportPond(io, client, pond, paths, ported, all, flags.json === true, settleMs) : holdInForeground(io, client, pond, paths, ported, all, settleMs);
+  });
 }
 
 export function connectCommand(options: ConnectOptions = {}): CliCommand {
   return {
     name: 'connect',
     summary: "forward a pond's exposed ports to 127.0.0.1 and keep them up (crabbox pond connect)",
-    usage: `usage: pond connect <name> [--export] [--provider P] [--json]
+    usage: `usage: pond connect <name> [--export] [--provider P] [--json] [--port MEMBER:REMOTE=LOCAL]...
 
 Connects every member of pond <name> that declares exposed ports (crabbox --expose):
 one SSH connection per member carries all of its forwards, each on its own
@@ -345,12 +358,25 @@ state, and stops the pond's forwards (removing its files) on Ctrl-C or SIGTERM.
   --provider P   only members of provider P (aliases accepted)
   --json         with --export, print the forward table of what came up as JSON instead of
                  the export lines; alone, print the table a connect would produce and exit
-                 (ports are chosen as a connect would choose them; nothing is connected or written)`,
+                 (ports are chosen as a connect would choose them; nothing is connected or written)
+  --port MEMBER:REMOTE=LOCAL
+                 listen on LOCAL (1024–65535) for MEMBER's REMOTE port, e.g. api:8080=15432;
+                 repeatable. The choice is kept (see \`pond ports\`) and wins over the port
+                 remembered from last time; a taken port is refused, naming what holds it.
+                 With --json alone, the table only tries it`,
     async run(args, io) {
-      const { values, positionals } = parseFlags(args, { provider: { type: 'string' }, json: { type: 'boolean' }, export: { type: 'boolean' } });
+      const { values, positionals } = parseFlags(args, {
+        provider: { type: 'string' },
+        json: { type: 'boolean' },
+        export: { type: 'boolean' },
+        port: { type: 'string', multiple: true },
+      });
       const pond = pondNameArg(positionals, 'connect');
+      const port = (values.port ?? []).map(parsePortSpec);
+      checkPortSpecs(port);
       requireClaimsDir(io);
-      return withEngine(io, ({ engine }) => connectPond(io, engine, pond, values, options.settleMs ?? DEFAULT_SETTLE_MS), options.mesh ? { mesh: options.mesh } : {});
+      const flags = { ...values, port };
+      return withEngine(io, ({ engine }) => connectPond(io, engine, pond, flags, options.settleMs ?? DEFAULT_SETTLE_MS), options.mesh ? { mesh: options.mesh } : {});
     },
   };
 }

@@ -8,6 +8,7 @@ import { env } from './env';
 import { hosts } from './hosts';
 import { list } from './list';
 import { peers } from './peers';
+import { ports } from './ports';
 import { release } from './release';
 import { serve } from './serve';
 import { status } from './status';
@@ -19,6 +20,7 @@ export const commands: CliCommand[] = [
   connect,
   disconnect,
   status,
+  ports,
   env,
   doctor,
   release,

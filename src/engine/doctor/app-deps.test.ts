@@ -73,7 +73,7 @@ describe('appDoctorDeps', () => {
     expect(await deps.identity()).toBe('o@x');
     expect(deps.forwards('alpha')).toHaveLength(1);
     expect(deps.checkDeps().knownHostsFile).toBe('/h/.ssh/known_hosts');
-    deps.onPlan({ runId: 'r', pond: 'p', matrix: { pond: 'p', memberCount: 0, breakdown: {}, transports: [], cells: [], text: '' }, checks: [] });
+    deps.onPlan({ runId: 'r', pond: 'p', matrix: { pond: 'p', memberCount: 0, breakdown: {}, transports: [], cells: [], members: [], text: '' }, checks: [] });
     expect(emitted).toEqual(['doctor:plan']);
   });
 });

@@ -72,4 +72,10 @@ describe('reportJSON', () => {
     });
     expect(Object.keys((json.checks as Array<{ details: object }>)[0]!.details)).toEqual(['pond', 'reason', 'tag']);
   });
+
+  it('leaves the window’s own advice out of the JSON', () => {
+    const json = JSON.parse(reportJSON(report({ live: [{ ...live('fail'), appFixes: ['choose Publish URL'] }] }))) as { live: Array<Record<string, unknown>> };
+    expect(json.live[0]).not.toHaveProperty('appFixes');
+    expect(json.live[0]).toMatchObject({ fixes: ['do this'] });
+  });
 });

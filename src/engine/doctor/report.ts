@@ -104,7 +104,8 @@ export function reportForJSON(report: DoctorReport): Record<string, unknown> {
     contradictions: report.contradictions,
     acl: report.acl,
     ...(report.bootstrap ? { bootstrap: report.bootstrap } : {}),
-    live: report.live,
+    // The window's own advice (naming its buttons) is not part of crabbox's output.
+    live: report.live?.map(({ appFixes: _window, ...result }) => result) ?? null,
   };
 }
 

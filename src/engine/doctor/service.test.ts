@@ -32,7 +32,7 @@ function service(env: Record<string, string>, events: string[] = []): DoctorServ
 }
 
 describe('matrixView', () => {
-  it('carries the exact text and marks contradicted cells', () => {
+  it('carries the exact text, marks contradicted cells and names the members as the live checks do', () => {
     const matrix = buildMatrix('p', [member('a', { transport: 'tailnet' }).row, member('b', { transport: 'tailnet' }).row]);
     const view = matrixView(matrix, [{ from: 'tailnet', to: 'tailnet', expected: 'ok', note: 'expected OK, a → b failed: x' }]);
     expect(view).toEqual({
@@ -41,6 +41,10 @@ describe('matrixView', () => {
       breakdown: { tailnet: 2 },
       transports: ['tailnet'],
       cells: [{ from: 'tailnet', to: 'tailnet', state: 'ok', contradiction: 'expected OK, a → b failed: x' }],
+      members: [
+        { name: 'a', transport: 'tailnet', provider: expect.any(String) },
+        { name: 'b', transport: 'tailnet', provider: expect.any(String) },
+      ],
       text: 'pond "p": 2 members\n  transport breakdown: tailnet=2\n  reachability:\n    tailnet -> tailnet : OK\n',
     });
   });

@@ -59,6 +59,7 @@ export function matrixView(matrix: ReachabilityMatrix, contradictions: readonly 
       const contradiction = contradictions.find((c) => c.from === cell.from && c.to === cell.to)?.note;
       return contradiction ? { ...cell, contradiction } : { ...cell };
     }),
+    members: doctorMembers(matrix.members).map((m) => ({ name: m.name, transport: m.row.transport, provider: m.row.provider })),
     text: renderMatrix(matrix),
   };
 }

@@ -143,4 +143,64 @@ describe('Forward', () => {
     });
     await new Promise((r) => blocker.close(r));
   });
+
+  it('moves its listener to a newly chosen port while a connection through the old one keeps going', async () => {
+    const { min, max } = await findFreePortRange(3);
+    const choices = inMemoryPortMemory();
+    const own = new PortAllocator({ memory: inMemoryPortMemory(), choices, min, max: max - 1 });
+    const forward = makeForward(echo.port, own);
+    await forward.start();
+    expect(forward.localPort).toBe(min);
+    const socket = net.connect({ host: '127.0.0.1', port: min });
+    await new Promise((r) => socket.once('connect', r));
+
+    await own.choose({ pond: 'alpha', member: 'web', remotePort: echo.port }, max);
+    await forward.rebind();
+    expect(forward.health()).toMatchObject({ state: 'ready', localPort: max, moved: null });
+    expect((await exchange(max, 'new', 3)).toString()).toBe('new');
+    await expect(exchange(min, 'x', 1)).rejects.toThrow(/ECONNREFUSED/);
+    const reply = new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString())));
+    socket.write('old');
+    expect(await reply).toBe('old');
+    socket.destroy();
+  });
+
+  it('counts and reports a connection through the listener it moved off, and resets it when it stops', async () => {
+    const { min, max } = await findFreePortRange(3);
+    const own = new PortAllocator({ memory: inMemoryPortMemory(), min, max: max - 1 });
+    const forward = makeForward(echo.port, own);
+    await forward.start();
+    const socket = net.connect({ host: '127.0.0.1', port: min });
+    socket.on('error', () => {});
+    const closed = new Promise((r) => socket.once('close', r));
+    const echoed = (text: string) => {
+      const reply = new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString())));
+      socket.write(text);
+      return reply;
+    };
+    expect(await echoed('before')).toBe('before');
+
+    await own.choose({ pond: 'alpha', member: 'web', remotePort: echo.port }, max);
+    await forward.rebind();
+    expect(await echoed('after')).toBe('after');
+    expect(forward.health()).toMatchObject({ localPort: max, activeConnections: 1, bytesIn: 11, bytesOut: 11 });
+    expect((await exchange(max, 'new', 3)).toString()).toBe('new');
+    await until(() => forward.health().activeConnections === 1, 'the new connection gone');
+    expect(forward.health()).toMatchObject({ bytesIn: 14, bytesOut: 14 });
+
+    await forward.stop();
+    await closed;
+    expect(forward.health()).toMatchObject({ state: 'stopped', activeConnections: 0 });
+  });
+
+  it('takes a changed choice only when it starts, if it is not running', async () => {
+    const { min, max } = await findFreePortRange(3);
+    const own = new PortAllocator({ memory: inMemoryPortMemory(), min, max: max - 1 });
+    const forward = makeForward(echo.port, own);
+    await own.choose({ pond: 'alpha', member: 'web', remotePort: echo.port }, max);
+    await forward.rebind();
+    expect(forward.localPort).toBeNull();
+    await forward.start();
+    expect(forward.localPort).toBe(max);
+  });
 });

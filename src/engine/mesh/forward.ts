@@ -7,11 +7,12 @@
  * The listener and the connections through it live in the member's data-plane thread (its
  * lane): the allocator picks the port here and the thread binds it. Each connection the
  * thread accepts is handed its channel from here, and the bytes then flow in the thread
- * only; their counts are shared memory the thread writes.
+ * only; their counts are shared memory the thread writes, one pair for the forward's life
+ * whichever listener carried them.
  */
 import { PondError } from '../../lib/errors';
 import type { Lane } from './data-plane/data-plane';
-import { BYTES_IN, BYTES_OUT } from './data-plane/protocol';
+import { BYTES_IN, BYTES_OUT, COUNTER_SLOTS } from './data-plane/protocol';
 import type { PlaneListener, RemoteChannel } from './data-plane/remote-connection';
 import { forwardStateFor, type ForwardHealth, type RemotePortStatus, type SessionHealth } from './health';
 import type { BoundPort, PortAllocator, PortMove } from './port-allocator';
@@ -35,10 +36,11 @@ export class Forward {
   private binding: Promise<void> | null = null;
   private running = false;
   private bindError: string | null = null;
-  /** Accepted local connections (ids in the lane's thread). */
-  private readonly connections = new Set<number>();
-  /** Byte counts of listeners this forward had before the current one. */
-  private bytesBefore = { in: 0, out: 0 };
+  /** Accepted local connections (ids in the lane's thread), with the listener that took each. */
+  private readonly connections = new Map<number, PlaneListener>();
+  /** bytesIn, bytesOut of every listener this forward had (protocol.ts). */
+  private readonly counters = new SharedArrayBuffer(COUNTER_SLOTS * BigInt64Array.BYTES_PER_ELEMENT);
+  private readonly bytes = new BigInt64Array(this.counters);
   private remote: RemotePortStatus = 'unknown';
   private lastError: string | null = null;
   private moved: PortMove | null = null;
@@ -52,6 +54,10 @@ export class Forward {
     /** Called when something the status shows changes (not for byte counts). */
     private readonly onChange: () => void,
   ) {}
+
+  private get key() {
+    return { pond: this.id.pond, member: this.id.member, remotePort: this.id.remotePort };
+  }
 
   get localPort(): number | null {
     return this.bound?.port ?? null;
@@ -71,14 +77,37 @@ export class Forward {
     return this.binding;
   }
 
-  /** Closes the listener and every connection through it. */
+  /** Closes the listener and every connection through it, or through listeners it had before. */
   async stop(): Promise<void> {
     this.running = false;
     if (this.binding) await this.binding;
     const bound = this.bound;
     this.bound = null;
+    for (const [local, listener] of this.connections) {
+      if (listener === bound?.listener) continue;
+      listener.drop(local);
+      this.connections.delete(local);
+    }
     // Closing the listener resets every connection through it.
     if (bound) await this.release(bound);
+    this.onChange();
+  }
+
+  /**
+   * Takes the port the allocator gives the forward now (its chosen port changed): a new
+   * listener first, then the old one closes. Connections already accepted keep going.
+   */
+  async rebind(): Promise<void> {
+    if (this.binding) await this.binding;
+    const current = this.bound;
+    if (!this.running) return;
+    if (!current) return this.start();
+    const next = await this.allocator.bind(this.key, this.listen, current);
+    this.moved = next.moved;
+    if (next.listener !== current.listener) {
+      this.bound = next;
+      await this.allocator.letGo(current);
+    }
     this.onChange();
   }
 
@@ -93,8 +122,8 @@ export class Forward {
       ...this.id,
       localPort: this.localPort,
       activeConnections: this.connections.size,
-      bytesIn: this.bytesBefore.in + this.counted(BYTES_IN),
-      bytesOut: this.bytesBefore.out + this.counted(BYTES_OUT),
+      bytesIn: Number(Atomics.load(this.bytes, BYTES_IN)),
+      bytesOut: Number(Atomics.load(this.bytes, BYTES_OUT)),
       remote: this.remote,
       lastError: this.bindError ?? this.lastError,
       moved: this.moved,
@@ -113,20 +142,21 @@ export class Forward {
     return this.remote;
   }
 
-  private counted(slot: typeof BYTES_IN | typeof BYTES_OUT): number {
-    return this.bound ? Number(Atomics.load(this.bound.listener.counters, slot)) : 0;
-  }
+  /** Binds the port in the lane's thread. */
+  private readonly listen = (port: number) =>
+    this.lane.listen(
+      port,
+      {
+        accepted: (listener, local, sourcePort) => this.accept(listener, local, sourcePort),
+        localClosed: (local) => this.connections.delete(local),
+        lost: (listener) => void this.relisten(listener),
+      },
+      this.counters,
+    );
 
   private async bind(): Promise<void> {
     try {
-      const key = { pond: this.id.pond, member: this.id.member, remotePort: this.id.remotePort };
-      const bound = await this.allocator.bind(key, (port) =>
-        this.lane.listen(port, {
-          accepted: (listener, local, sourcePort) => this.accept(listener, local, sourcePort),
-          localClosed: (local) => this.connections.delete(local),
-          lost: (listener) => void this.relisten(listener),
-        }),
-      );
+      const bound = await this.allocator.bind(this.key, this.listen);
       this.bound = bound;
       this.bindError = null;
       this.moved = bound.moved;
@@ -152,18 +182,22 @@ export class Forward {
     else this.setRemote(this.remote, (error as Error).message);
   }
 
-  /** Closes the listener (and every connection through it); its byte counts stay with the forward. */
+  /** Closes the listener (and every connection through it). */
   private async release(bound: BoundPort<PlaneListener>): Promise<void> {
     await this.allocator.release(bound);
-    this.bytesBefore = {
-      in: this.bytesBefore.in + Number(Atomics.load(bound.listener.counters, BYTES_IN)),
-      out: this.bytesBefore.out + Number(Atomics.load(bound.listener.counters, BYTES_OUT)),
-    };
-    this.connections.clear();
+    this.forgetConnections(bound.listener);
   }
 
-  /** The thread holding the listener stopped: the port is bound again, in the lane's next thread. */
+  private forgetConnections(listener: PlaneListener): void {
+    for (const [local, took] of this.connections) if (took === listener) this.connections.delete(local);
+  }
+
+  /**
+   * The thread holding the listener stopped, and the connections it took with it: the port
+   * is bound again, in the lane's next thread (a listener let go of is just forgotten).
+   */
   private async relisten(listener: PlaneListener): Promise<void> {
+    this.forgetConnections(listener);
     const lost = this.bound;
     if (lost?.listener !== listener) return;
     this.bound = null;
@@ -173,7 +207,7 @@ export class Forward {
   }
 
   private accept(listener: PlaneListener, local: number, sourcePort: number): void {
-    this.connections.add(local);
+    this.connections.set(local, listener);
     this.source.openChannel(this.id.remotePort, sourcePort).then(
       (channel) => {
         if (!this.connections.has(local)) {

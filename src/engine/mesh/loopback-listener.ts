@@ -13,7 +13,10 @@ export const LOCAL_SOCKET_BUFFER_BYTES = 256 * 1024;
 
 /** A bound listener, wherever it lives. */
 export interface PortListener {
+  /** Stops listening; resolves once the connections it accepted are gone and the port is free. */
   close(): Promise<void>;
+  /** Stops taking connections, while those it accepted keep going; resolves once the port is free. */
+  letGo(): Promise<void>;
 }
 
 /** `code`: the errno name (`EADDRINUSE`, `EACCES`, …) when the port could not be bound. */
@@ -35,7 +38,15 @@ export function listenLoopback(port: number, onConnection: (socket: net.Socket) 
     server.once('error', onError);
     server.listen({ host: LOOPBACK, port, exclusive: true }, () => {
       server.off('error', onError);
-      resolve({ ok: true, listener: { server, close: () => new Promise<void>((done) => server.close(() => done())) } });
+      resolve({
+        ok: true,
+        listener: {
+          server,
+          close: () => new Promise<void>((done) => server.close(() => done())),
+          // The listening socket closes at once; the callback would wait for the connections.
+          letGo: async () => void server.close(),
+        },
+      });
     });
   });
 }

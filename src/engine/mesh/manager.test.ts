@@ -9,6 +9,7 @@ import { MeshManager, type ForwardsChange, type PassphraseRequest } from './mana
 import { inMemoryPortMemory, PortAllocator, type PortMemory } from './port-allocator';
 import { startAgent } from './testing/agent';
 import { generateKey } from './testing/keys';
+import { startForeignListener } from './testing/listeners';
 import { findFreePortRange } from './testing/ports';
 import { closedPort, exchange, greeting, startNamedEcho, type TestService } from './testing/services';
 import { startSshd, type Sshd } from './testing/sshd';
@@ -274,17 +275,17 @@ describe('MeshManager against OpenSSH sshd', () => {
     expect(await greeting(localPort(manager, 'eta', 'web', servicePort('web-2')))).toBe('web-2');
   });
 
-  it('moves a forward off a port a foreign program holds, says so, and remembers the new port', async () => {
+  it('moves a forward off a port a foreign program holds, names the program, and remembers the new port', async () => {
     const remote = servicePort('api-2');
     const memory = inMemoryPortMemory({ [`theta/api/${remote}`]: range.min + 40 });
-    const foreign = net.createServer();
-    await new Promise<void>((r) => foreign.listen({ host: '127.0.0.1', port: range.min + 40 }, () => r()));
-    cleanups.push(() => new Promise((r) => foreign.close(r)));
+    const foreign = await startForeignListener(range.min + 40);
+    cleanups.push(() => foreign.stop());
     const { manager } = makeManager([member('theta', 'api', sshdA.port, [remote])], { memory });
     await manager.connect({ pond: 'theta' });
     await until(() => allReady(manager, 'theta'), 'ready');
     const forward = memberState(manager, 'theta', 'api').forwards[0]!;
-    expect(forward.moved).toEqual({ from: range.min + 40, to: forward.localPort, reason: `port ${range.min + 40} is in use by another program` });
+    const reason = process.platform === 'linux' ? `port ${range.min + 40} is held by node (pid ${foreign.pid})` : expect.stringMatching(new RegExp(`^port ${range.min + 40} is `));
+    expect(forward.moved).toEqual({ from: range.min + 40, to: forward.localPort, reason });
     expect(memory.all()[`theta/api/${remote}`]).toBe(forward.localPort);
     expect(await greeting(forward.localPort!)).toBe('api-2');
   });

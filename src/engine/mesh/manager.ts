@@ -162,6 +162,28 @@ export class MeshManager {
   }
 
   /**
+   * The selection's forwards take the ports the allocator gives them now (after a chosen
+   * port was set or reset), one at a time in crabbox's order. Forwards that are not up get
+   * the new port when they start.
+   */
+  rebind(selection: MeshSelection): Promise<PondHealth> {
+    return this.exclusive(async () => {
+      const pond = this.ponds.get(selection.pond);
+      if (!pond) return { pond: selection.pond, members: [] };
+      const links = [...pond.members.values()].filter((link) => selection.member === undefined || link.member.name === selection.member).sort(byName);
+      for (const link of links) {
+        const forwards = [...link.forwards].filter(([port]) => selection.remotePort === undefined || port === selection.remotePort).sort(([a], [b]) => a - b);
+        for (const [, forward] of forwards) await forward.rebind();
+        this.markDirty(link);
+      }
+      const health = this.pondHealth(selection.pond);
+      // Reported now, so a caller that waits for the files sees the new port in them.
+      this.flush();
+      return health;
+    });
+  }
+
+  /**
    * Brings every connected pond in line with its members as they are now (after a claim or
    * a hand-added host changed). Calls made while one is waiting to run share it.
    */

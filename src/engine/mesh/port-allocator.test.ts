@@ -5,7 +5,18 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openConfBackend, SettingsStore } from '../settings-store';
 import { LOCAL_SOCKET_BUFFER_BYTES, listenLoopback } from './loopback-listener';
-import { type BoundPort, FORWARD_PORT_MAX, FORWARD_PORT_MIN, forwardPortKey, inMemoryPortMemory, PortAllocator, settingsPortMemory } from './port-allocator';
+import {
+  type BoundPort,
+  describeForwardKey,
+  FORWARD_PORT_MAX,
+  FORWARD_PORT_MIN,
+  forwardPortKey,
+  inMemoryPortMemory,
+  PortAllocator,
+  settingsPortChoices,
+  settingsPortMemory,
+} from './port-allocator';
+import { startForeignListener } from './testing/listeners';
 import { findFreePortRange } from './testing/ports';
 import { until } from './testing/wait';
 
@@ -14,13 +25,11 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-function listenForeign(port: number): Promise<net.Server> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port }, () => resolve(server));
-    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-  });
+/** Another process listening on the port, as a program the user runs would. */
+async function listenForeign(port: number): Promise<{ pid: number }> {
+  const listener = await startForeignListener(port);
+  cleanups.push(() => listener.stop());
+  return listener;
 }
 
 function track<B extends BoundPort>(allocator: PortAllocator, bound: B): B {
@@ -78,15 +87,29 @@ describe('PortAllocator', () => {
     expect(b.moved).toBeNull();
   });
 
-  it('moves off a port a foreign program holds and says so', async () => {
+  it('moves off a port a foreign program holds and says which program holds it', async () => {
     const { min, max } = await findFreePortRange(4);
-    await listenForeign(min);
+    const holder = await listenForeign(min);
     const memory = inMemoryPortMemory({ 'alpha/web/8080': min });
     const allocator = new PortAllocator({ memory, min, max });
     const bound = track(allocator, await allocator.bind(web, here));
     expect(bound.port).toBe(min + 1);
-    expect(bound.moved).toEqual({ from: min, to: min + 1, reason: `port ${min} is in use by another program` });
+    const reason = process.platform === 'linux' ? `port ${min} is held by node (pid ${holder.pid})` : expect.stringMatching(new RegExp(`^port ${min} is `));
+    expect(bound.moved).toEqual({ from: min, to: min + 1, reason });
     expect(memory.all()['alpha/web/8080']).toBe(min + 1);
+  });
+
+  it('says so when the holder of a busy port cannot be identified', async () => {
+    const { min, max } = await findFreePortRange(3);
+    await listenForeign(min);
+    const allocator = new PortAllocator({
+      memory: inMemoryPortMemory({ 'alpha/web/8080': min }),
+      holder: async () => ({ kind: 'unknown', why: 'lsof shows no listener this user may see; it may belong to another user' }),
+      min,
+      max,
+    });
+    const bound = track(allocator, await allocator.bind(web, here));
+    expect(bound.moved?.reason).toBe(`port ${min} is in use by a program that cannot be identified (lsof shows no listener this user may see; it may belong to another user)`);
   });
 
   it('leaves ports other forwards remember for last', async () => {
@@ -120,5 +143,133 @@ describe('PortAllocator', () => {
     track(allocator, await allocator.bind(web, here));
     const reopened = new SettingsStore(openConfBackend(dir));
     expect(reopened.get('forwardPorts')).toEqual({ 'alpha/web/8080': min });
+  });
+
+  it('remembers chosen ports in the settings file under chosenPorts, apart from the remembered ones', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'port-settings-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { min, max } = await findFreePortRange(3);
+    const store = new SettingsStore(openConfBackend(dir));
+    const allocator = new PortAllocator({ memory: settingsPortMemory(store), choices: settingsPortChoices(store), min, max: max - 1 });
+    await allocator.choose(web, max);
+    track(allocator, await allocator.bind(web, here));
+    const reopened = new SettingsStore(openConfBackend(dir));
+    expect(reopened.get('chosenPorts')).toEqual({ 'alpha/web/8080': max });
+    expect(reopened.get('forwardPorts')).toEqual({});
+  });
+});
+
+const api = { pond: 'alpha', member: 'api', remotePort: 9090 };
+
+describe('PortAllocator: chosen ports', () => {
+  it('binds the chosen port before the remembered one, outside the automatic range too, without remembering it', async () => {
+    const { min, max } = await findFreePortRange(4);
+    const memory = inMemoryPortMemory({ 'alpha/web/8080': min });
+    const allocator = new PortAllocator({ memory, choices: inMemoryPortMemory({ 'alpha/web/8080': max }), min, max: max - 1 });
+    const bound = track(allocator, await allocator.bind(web, here));
+    expect(bound).toMatchObject({ port: max, moved: null });
+    expect(allocator.chosen(web)).toBe(max);
+    expect(memory.all()).toEqual({ 'alpha/web/8080': min });
+  });
+
+  it('moves off a chosen port a program holds, to the remembered one, naming the holder', async () => {
+    const { min, max } = await findFreePortRange(4);
+    const holder = await listenForeign(max);
+    const memory = inMemoryPortMemory({ 'alpha/web/8080': min + 1 });
+    const allocator = new PortAllocator({ memory, choices: inMemoryPortMemory({ 'alpha/web/8080': max }), min, max: max - 1 });
+    const bound = track(allocator, await allocator.bind(web, here));
+    expect(bound.port).toBe(min + 1);
+    const reason = process.platform === 'linux' ? `port ${max} is held by node (pid ${holder.pid})` : expect.stringMatching(new RegExp(`^port ${max} is `));
+    expect(bound.moved).toEqual({ from: max, to: min + 1, reason });
+  });
+
+  it('moves off a busy chosen port to the first free one when nothing is remembered, and remembers that', async () => {
+    const { min, max } = await findFreePortRange(4);
+    await listenForeign(max);
+    const memory = inMemoryPortMemory();
+    const allocator = new PortAllocator({ memory, choices: inMemoryPortMemory({ 'alpha/web/8080': max }), min, max: max - 1 });
+    const bound = track(allocator, await allocator.bind(web, here));
+    expect(bound.port).toBe(min);
+    expect(bound.moved?.from).toBe(max);
+    expect(memory.all()).toEqual({ 'alpha/web/8080': min });
+  });
+
+  it('leaves a remembered port that another forward chose now, and ports chosen by others for last', async () => {
+    const { min, max } = await findFreePortRange(4);
+    const memory = inMemoryPortMemory({ 'alpha/web/8080': min });
+    const allocator = new PortAllocator({ memory, choices: inMemoryPortMemory({ 'alpha/api/9090': min, 'alpha/db/5432': min + 1 }), min, max });
+    const bound = track(allocator, await allocator.bind(web, here));
+    expect(bound.port).toBe(min + 2);
+    expect(bound.moved).toEqual({ from: min, to: min + 2, reason: `port ${min} is now chosen for api:9090 of pond alpha` });
+  });
+
+  it('refuses ports outside 1024–65535, naming the range', async () => {
+    const allocator = new PortAllocator({ memory: inMemoryPortMemory() });
+    await expect(allocator.choose(web, 80)).rejects.toThrow('port 80 cannot be chosen: local ports must be between 1024 and 65535 (lower ones need administrator rights)');
+    await expect(allocator.choose(web, 70000)).rejects.toThrow('port 70000 cannot be chosen: local ports must be between 1024 and 65535');
+  });
+
+  it('refuses a port chosen for another forward, or used by one now', async () => {
+    const { min, max } = await findFreePortRange(4);
+    const allocator = new PortAllocator({ memory: inMemoryPortMemory(), choices: inMemoryPortMemory({ 'alpha/api/9090': max }), min, max: max - 1 });
+    await expect(allocator.choose(web, max)).rejects.toMatchObject({ code: 'CONFLICT', message: `port ${max} cannot be chosen: it is already chosen for api:9090 of pond alpha` });
+    const db = track(allocator, await allocator.bind({ pond: 'beta', member: 'db', remotePort: 5432 }, here));
+    await expect(allocator.choose(web, db.port)).rejects.toThrow(`port ${db.port} cannot be chosen: it is used by the forward db:5432 of pond beta`);
+  });
+
+  it('refuses a port a program holds, naming the program', async () => {
+    const { min, max } = await findFreePortRange(3);
+    const holder = await listenForeign(max);
+    const allocator = new PortAllocator({ memory: inMemoryPortMemory(), min, max: max - 1 });
+    const named = process.platform === 'linux' ? `held by node (pid ${holder.pid})` : '';
+    await expect(allocator.choose(web, max)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(`port ${max} cannot be chosen: it is ${named}`) });
+    expect(allocator.chosen(web)).toBeNull();
+  });
+
+  it('accepts the port the forward has now, and makes forwards that remembered a chosen port let it go', async () => {
+    const { min, max } = await findFreePortRange(4);
+    const memory = inMemoryPortMemory({ 'alpha/api/9090': min + 3 });
+    const allocator = new PortAllocator({ memory, min, max });
+    const bound = track(allocator, await allocator.bind(web, here));
+    await allocator.choose(web, bound.port);
+    expect(allocator.chosen(web)).toBe(bound.port);
+    await allocator.choose(web, min + 3);
+    expect(allocator.chosen(web)).toBe(min + 3);
+    expect(memory.all()).toEqual({ 'alpha/web/8080': bound.port });
+  });
+
+  it('rebinds a forward to its new choice, and back to its remembered port when the choice is reset', async () => {
+    const { min, max } = await findFreePortRange(4);
+    const allocator = new PortAllocator({ memory: inMemoryPortMemory(), min, max: max - 1 });
+    const first = await allocator.bind(web, here);
+    expect(first.port).toBe(min);
+    await allocator.choose(web, max);
+    const chosen = await allocator.bind(web, here, first);
+    expect(chosen).toMatchObject({ port: max, moved: null });
+    expect(chosen.listener).not.toBe(first.listener);
+    await allocator.release(first);
+    track(allocator, chosen);
+    allocator.unchoose([web]);
+    const back = await allocator.bind(web, here, chosen);
+    expect(back.port).toBe(min);
+    await allocator.release(chosen);
+    track(allocator, back);
+    // Nothing changed: the forward keeps its listener.
+    const same = await allocator.bind(web, here, back);
+    expect(same.listener).toBe(back.listener);
+  });
+
+  it('previews choices without keeping them', async () => {
+    const { min, max } = await findFreePortRange(4);
+    const allocator = new PortAllocator({ memory: inMemoryPortMemory(), min, max: max - 1 });
+    const preview = allocator.preview({ [forwardPortKey(api)]: max });
+    const bound = await preview.bind(api, here);
+    expect(bound.port).toBe(max);
+    await preview.release(bound);
+    expect(allocator.chosen(api)).toBeNull();
+  });
+
+  it('names forwards by member, remote port and pond', () => {
+    expect(describeForwardKey('alpha/web-hetzner/8080')).toBe('web-hetzner:8080 of pond alpha');
   });
 });

@@ -1,9 +1,11 @@
-/** What the window shows and what every view and pond panel is given. */
+/** What the window shows and what every view and pond tab is given. */
 import type { ComponentType } from 'react';
 
 export interface Nav {
   view: string;
   pond?: string;
+  /** A tab of the pond's page. */
+  tab?: string;
 }
 
 export interface ViewProps {

@@ -1,7 +1,8 @@
 /**
- * The window's sections: the sidebar views (the first is the start page; Settings follows
- * when it has panels) and the overlays mounted once for the whole window. Pond panels are
- * in pond-panels.ts, settings panels in settings-panels.ts, the shared types in nav.ts.
+ * The window's sections: the navigation's views (the first is the start page; Settings follows
+ * when it has panels) and the overlays mounted once for the whole window. Pond tabs are in
+ * pond-panels.ts, settings panels in settings-panels.ts, window-level dialogs in
+ * window/dialogs.tsx, the shared types in nav.ts.
  */
 import type { ComponentType } from 'react';
 import { About } from './about/About';
@@ -9,12 +10,10 @@ import { ConnectionsView } from './mesh/ConnectionsView';
 import { PassphraseDialog } from './mesh/PassphraseDialog';
 import type { View } from './nav';
 import { PondsView } from './ponds/PondsView';
-import { ReleaseView } from './release/ReleaseView';
 
 export const views: View[] = [
   { id: 'ponds', title: 'Ponds', Component: PondsView },
   { id: 'connections', title: 'Connections', Component: ConnectionsView },
-  { id: 'release', title: 'Release', Component: ReleaseView },
   { id: 'about', title: 'About', Component: About },
 ];
 

@@ -1,8 +1,13 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 
-/** Copies `text` to the clipboard and says so; the label names what is copied. */
-export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+/** Copies `text` to the clipboard and says so; `what` names what is copied for screen readers. */
+export function CopyButton({ text, label = 'Copy', what, testId }: { text: string; label?: string; what?: string; testId?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return undefined;
+    const timer = setTimeout(() => setState('idle'), 1500);
+    return () => clearTimeout(timer);
+  }, [state]);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(text);
@@ -10,10 +15,9 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     } catch {
       setState('failed');
     }
-    setTimeout(() => setState('idle'), 1500);
   };
   return (
-    <button type="button" className="small" onClick={() => void copy()} aria-label={`${label}: ${text}`}>
+    <button type="button" className="small" onClick={() => void copy()} aria-label={state === 'idle' ? `${label} ${what ?? text}` : undefined} data-testid={testId}>
       {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
     </button>
   );

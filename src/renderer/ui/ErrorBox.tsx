@@ -1,14 +1,11 @@
-import { ApiError } from '../api/client';
+import { errorText } from './error-text';
 
-/** An error as the user sees it: what happened, with the engine's code for support. */
+/** An error as the user sees it: what happened and, where the engine says it, what to do. */
 export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = error instanceof ApiError ? error.code : undefined;
   return (
     <div className="error-box" role="alert">
       {title && <strong>{title}: </strong>}
-      {message}
-      {code && <span className="code"> ({code})</span>}
+      {errorText(error)}
     </div>
   );
 }

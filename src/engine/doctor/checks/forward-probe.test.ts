@@ -49,5 +49,6 @@ describe('forward channel probe', () => {
     expect(result.summary).toBe('forwards to web port 5432, 6379 do not carry traffic');
     expect(result.reason).toBe('the member closed the channel to port 5432 at once (is anything listening there?)');
     expect(result.detail).toContain(`127.0.0.1:${gone} -> web:6379: local listener 127.0.0.1:${gone}: connection refused`);
+    expect(result.appFixes?.[1]).toBe('If the member was restarted, choose Disconnect and then Connect so its forwards are opened again.');
   });
 });

@@ -60,6 +60,10 @@ export const forwardProbe: Checker = {
         `Start the service on ${member.name} (it must listen on port ${ports}, on 127.0.0.1 or all interfaces).`,
         'If the member was restarted, reconnect the pond so its forwards are re-opened.',
       ],
+      appFixes: [
+        `Start the service on ${member.name} (it must listen on port ${ports}, on 127.0.0.1 or all interfaces).`,
+        'If the member was restarted, choose Disconnect and then Connect so its forwards are opened again.',
+      ],
       reason: failed[0]?.reason,
     };
   },

@@ -34,6 +34,10 @@ describe('pending and none members', () => {
 
   it('fails a member whose bridge lookup failed', async () => {
     const row = { ...rowFor({ provider: 'islo' }), transport: 'none' as const, bridgeState: 'error' as const, note: 'bridge lookup failed for provider islo: 401' };
-    expect(await run(row)).toMatchObject({ status: 'fail', reason: 'bridge lookup failed for provider islo: 401' });
+    expect(await run(row)).toMatchObject({
+      status: 'fail',
+      reason: 'bridge lookup failed for provider islo: 401',
+      appFixes: ['Check the islo credentials in Settings and that the sandbox still exists, then choose Check every member now again.'],
+    });
   });
 });

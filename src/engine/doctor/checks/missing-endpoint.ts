@@ -38,6 +38,7 @@ export const missingEndpoint: Checker = {
         status: 'fail',
         summary: `${name}: ${note || 'the provider bridge failed'}`,
         fixes: [`Check the ${row.provider} credentials and that the sandbox still exists, then list the pond again.`],
+        appFixes: [`Check the ${row.provider} credentials in Settings and that the sandbox still exists, then choose Check every member now again.`],
         reason: note || 'bridge error',
       };
     }

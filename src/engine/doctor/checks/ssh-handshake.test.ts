@@ -69,6 +69,8 @@ describe('ssh handshake check', () => {
     expect(result.detail).toContain(`presented ssh-ed25519 ${sshd.hostKeyFingerprint}`);
     expect(result.detail).toContain(otherKey.fingerprint);
     expect(result.fixes[0]).toBe(`If web was re-created, forget its old key: ssh-keygen -R "[127.0.0.1]:${sshd.port}" -f "${file}"`);
+    // The window names its own button instead of a command.
+    expect(result.appFixes?.[0]).toBe('If web was re-created: choose Connect, then Remove old key… on web in the Forwards tab, which shows both keys first.');
     expect(result.reason).toBe('host key changed');
   });
 

@@ -93,6 +93,10 @@ function refusedOutcome(name: string, address: SshAddress, port: number, file: s
       `If ${name} was re-created, forget its old key: ssh-keygen -R "${hostToken(address.host, port)}" -f "${file}"`,
       'Otherwise do not connect: something between you and the member may be intercepting the connection.',
     ],
+    appFixes: [
+      `If ${name} was re-created: choose Connect, then Remove old key… on ${name} in the Forwards tab, which shows both keys first.`,
+      'Otherwise do not connect: something between you and the member may be intercepting the connection.',
+    ],
     reason: 'host key changed',
   };
 }

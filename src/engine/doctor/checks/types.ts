@@ -19,6 +19,8 @@ export interface CheckOutcome {
   detail?: string;
   /** What the user can do, one step per entry. */
   fixes: string[];
+  /** The same steps for the window, naming its buttons where it has one (the CLI prints `fixes`). */
+  appFixes?: string[];
   /** For a failure: the short cause ("connection refused"), quoted where the matrix is contradicted. */
   reason?: string;
 }

@@ -105,5 +105,6 @@ describe('url HEAD check', () => {
     const none = await run(urlMember('', { bridgeState: 'unsupported' }));
     expect(none).toMatchObject({ status: 'warn', summary: 'app has no published URL yet (unsupported)' });
     expect(none.fixes[0]).toBe('Publish a port: crabbox pond peers --pond alpha --provider islo --share-port <port>');
+    expect(none.appFixes).toEqual(['Publish a port of app: choose Publish URL in the URLs tab.', 'Or start the service on the member, then choose Refresh in the URLs tab.']);
   });
 });

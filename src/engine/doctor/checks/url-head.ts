@@ -30,6 +30,7 @@ export const urlHead: Checker = {
           `Publish a port: crabbox pond peers --pond ${pond} --provider ${row.provider} --share-port <port>`,
           'Or start the service on the member and list the pond again.',
         ],
+        appFixes: [`Publish a port of ${member.name}: choose Publish URL in the URLs tab.`, 'Or start the service on the member, then choose Refresh in the URLs tab.'],
       };
     }
     try {
@@ -54,6 +55,7 @@ export const urlHead: Checker = {
           `Check that ${member.name} is running and its share is still published (crabbox pond peers --pond ${pond}).`,
           'A share may have expired; publishing the port again creates a new one.',
         ],
+        appFixes: [`Check that ${member.name} is running and that its URL is still listed in the URLs tab.`, 'A share may have expired; Publish URL in the URLs tab creates a new one.'],
         reason,
       };
     }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../testing/ports';
 import { DataPlane } from './data-plane';
+import { COUNTER_SLOTS } from './protocol';
 import { startPlaneWorker } from './worker-script';
 
 const quiet = { accepted: () => {}, localClosed: () => {}, lost: () => {} };
+const counters = () => new SharedArrayBuffer(COUNTER_SLOTS * BigInt64Array.BYTES_PER_ELEMENT);
 
 /** A pool that counts the threads it starts. */
 function pool(size: number) {
@@ -22,13 +24,13 @@ describe('DataPlane', () => {
     expect(started()).toBe(0);
     const bound = [];
     for (const lane of lanes) {
-      const result = await lane.listen(await freePort(), quiet);
+      const result = await lane.listen(await freePort(), quiet, counters());
       if (!result.ok) throw new Error(result.code);
       bound.push(result.listener);
     }
     expect(started()).toBe(2);
     // The same member keeps its thread.
-    const again = await lanes[0]!.listen(await freePort(), quiet);
+    const again = await lanes[0]!.listen(await freePort(), quiet, counters());
     expect(again.ok).toBe(true);
     expect(started()).toBe(2);
     await plane.close();
@@ -37,9 +39,9 @@ describe('DataPlane', () => {
   it('moves a member whose thread stopped to a new one', async () => {
     const { plane, started } = pool(1);
     const lane = plane.lane();
-    expect((await lane.listen(await freePort(), quiet)).ok).toBe(true);
+    expect((await lane.listen(await freePort(), quiet, counters())).ok).toBe(true);
     await plane.close();
-    expect((await lane.listen(await freePort(), quiet)).ok).toBe(true);
+    expect((await lane.listen(await freePort(), quiet, counters())).ok).toBe(true);
     expect(started()).toBe(2);
     lane.release();
     await plane.close();

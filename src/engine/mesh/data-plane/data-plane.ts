@@ -59,8 +59,9 @@ export class Lane {
     return this.live().connection();
   }
 
-  listen(port: number, events: ListenerEvents): Promise<ListenResult<PlaneListener>> {
-    return this.live().listen(port, events);
+  /** `counters`: where the thread adds the bytes its connections move (protocol.ts). */
+  listen(port: number, events: ListenerEvents, counters: SharedArrayBuffer): Promise<ListenResult<PlaneListener>> {
+    return this.live().listen(port, events, counters);
   }
 
   /** The member is gone: its thread may take another. */

@@ -89,7 +89,7 @@ describe('PlaneHost', () => {
 
     client.end();
     expect(await next('local-closed')).toEqual({ ev: 'local-closed', listener: 2, local: accepted.local });
-    send({ op: 'unlisten', listener: 2 });
+    send({ op: 'unlisten', listener: 2, keep: false });
     await next('unlistened');
     send({ op: 'end', id: 1 });
     await next('close', (e) => e.id === 1);
@@ -117,8 +117,33 @@ describe('PlaneHost', () => {
     await next('close', (e) => e.id === 1);
     await closed;
     expect(seen).toEqual(['data before', 'error ECONNRESET']);
-    send({ op: 'unlisten', listener: 2 });
+    send({ op: 'unlisten', listener: 2, keep: false });
     await next('unlistened');
+  });
+
+  it('lets go of a listener: the port refuses new connections at once, a piped one keeps going until it closes', async () => {
+    const { send, next } = host();
+    await connected(send, next, 1);
+    const port = await freePort();
+    const { buffer, view } = counters();
+    send({ op: 'listen', listener: 2, port, counters: buffer });
+    await next('listening');
+    const client = net.connect({ host: '127.0.0.1', port });
+    const accepted = await next('accepted');
+    send({ op: 'open', id: 1, channel: 3, sourcePort: accepted.sourcePort, remotePort: echo.port });
+    await next('opened');
+    send({ op: 'pipe', local: accepted.local, channel: 3 });
+    send({ op: 'unlisten', listener: 2, keep: true });
+    expect(await next('unlistened')).toEqual({ ev: 'unlistened', listener: 2 });
+    await expect(new Promise((resolve, reject) => net.connect({ host: '127.0.0.1', port }).once('connect', resolve).once('error', reject))).rejects.toThrow(/ECONNREFUSED/);
+    const reply = new Promise<string>((resolve) => client.once('data', (d: Buffer) => resolve(d.toString())));
+    client.write('still piped');
+    expect(await reply).toBe('still piped');
+    expect(view[BYTES_IN]).toBe(11n);
+    client.end();
+    expect(await next('local-closed')).toEqual({ ev: 'local-closed', listener: 2, local: accepted.local });
+    send({ op: 'end', id: 1 });
+    await next('close', (e) => e.id === 1);
   });
 
   it('reports a refused TCP connect with its errno, then frees the id', async () => {
@@ -153,7 +178,7 @@ describe('PlaneHost', () => {
       await closed;
       expect(await next('local-closed')).toMatchObject({ local });
     }
-    send({ op: 'unlisten', listener: 1 });
+    send({ op: 'unlisten', listener: 1, keep: false });
     await next('unlistened');
   });
 
@@ -166,7 +191,7 @@ describe('PlaneHost', () => {
     client.on('error', () => {});
     const closed = new Promise((r) => client.once('close', r));
     await next('accepted');
-    send({ op: 'unlisten', listener: 1 });
+    send({ op: 'unlisten', listener: 1, keep: false });
     await next('unlistened');
     await closed;
     await expect(new Promise((resolve, reject) => net.connect({ host: '127.0.0.1', port }).once('connect', resolve).once('error', reject))).rejects.toThrow(/ECONNREFUSED/);

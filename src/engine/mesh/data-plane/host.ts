@@ -26,6 +26,8 @@ interface Listener {
   listener: LoopbackListener;
   counters: BigInt64Array;
   locals: Set<number>;
+  /** Let go of: no longer listening, kept for the connections it accepted until the last one closes. */
+  letGo: boolean;
 }
 
 interface Local {
@@ -90,7 +92,7 @@ export class PlaneHost {
       case 'listen':
         return void this.listen(message.listener, message.port, message.counters);
       case 'unlisten':
-        return void this.unlisten(message.listener);
+        return void this.unlisten(message.listener, message.keep);
       case 'pipe':
         return this.pipe(message.local, message.channel);
       case 'drop':
@@ -211,13 +213,17 @@ export class PlaneHost {
       this.post({ ev: 'listening', listener: id, code: result.code });
       return;
     }
-    this.listeners.set(id, { listener: result.listener, counters: new BigInt64Array(counters), locals: new Set() });
+    this.listeners.set(id, { listener: result.listener, counters: new BigInt64Array(counters), locals: new Set(), letGo: false });
     this.post({ ev: 'listening', listener: id, code: null });
   }
 
-  private async unlisten(id: number): Promise<void> {
+  private async unlisten(id: number, keep: boolean): Promise<void> {
     const entry = this.listeners.get(id);
-    if (entry) {
+    if (entry && keep) {
+      entry.letGo = true;
+      await entry.listener.letGo();
+      if (entry.locals.size === 0) this.listeners.delete(id);
+    } else if (entry) {
       for (const local of entry.locals) this.locals.get(local)?.socket.destroy();
       await entry.listener.close();
       this.listeners.delete(id);
@@ -240,6 +246,7 @@ export class PlaneHost {
     socket.once('close', () => {
       this.locals.delete(id);
       entry.locals.delete(id);
+      if (entry.letGo && entry.locals.size === 0) this.listeners.delete(listener);
       local.channel?.close();
       this.post({ ev: 'local-closed', listener, local: id });
     });

@@ -30,7 +30,7 @@ export interface PlaneSshConfig {
   algorithms: Algorithms;
 }
 
-/** Byte counters a listener shares with the main thread: bytesIn, bytesOut (BigInt64Array slots). */
+/** Byte counters a forward shares with the threads: bytesIn, bytesOut (BigInt64Array slots). */
 export const BYTES_IN = 0;
 export const BYTES_OUT = 1;
 export const COUNTER_SLOTS = 2;
@@ -50,8 +50,11 @@ export type ToPlane =
   | { op: 'close-channel'; channel: number }
   /** A loopback listener on exactly `port`; answered by `listening`. */
   | { op: 'listen'; listener: number; port: number; counters: SharedArrayBuffer }
-  /** Closes the listener and every connection it accepted; answered by `unlistened`. */
-  | { op: 'unlisten'; listener: number }
+  /**
+   * Stops listening; answered by `unlistened` once the port is free. `keep`: the connections
+   * it accepted keep going (a forward moving to another port), else they are reset first.
+   */
+  | { op: 'unlisten'; listener: number; keep: boolean }
   /** Copies between an accepted connection and an open channel until either ends. */
   | { op: 'pipe'; local: number; channel: number }
   | { op: 'drop'; local: number };

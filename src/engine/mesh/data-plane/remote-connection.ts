@@ -11,7 +11,7 @@ import { fromWireError, type FromPlane, type PlaneSshConfig, type ToPlane, type 
 export interface PlaneLink {
   send(message: ToPlane): void;
   openChannel(connection: number, sourcePort: number, remotePort: number): Promise<RemoteChannel>;
-  unlisten(listener: number): Promise<void>;
+  unlisten(listener: number, keep: boolean): Promise<void>;
   /** The thread's resources changed (it keeps the process alive only while it holds some). */
   changed(): void;
 }
@@ -59,8 +59,6 @@ export class PlaneListener implements PortListener {
   constructor(
     private readonly link: PlaneLink,
     readonly id: number,
-    /** bytesIn, bytesOut (protocol.ts), written by the worker. */
-    readonly counters: BigInt64Array,
   ) {}
 
   /** Resets an accepted connection that will not get a channel. */
@@ -68,8 +66,13 @@ export class PlaneListener implements PortListener {
     this.link.send({ op: 'drop', local });
   }
 
+  /** Stops listening and resets the connections it accepted. */
   close(): Promise<void> {
-    return this.link.unlisten(this.id);
+    return this.link.unlisten(this.id, false);
+  }
+
+  letGo(): Promise<void> {
+    return this.link.unlisten(this.id, true);
   }
 }
 

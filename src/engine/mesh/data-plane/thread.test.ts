@@ -1,10 +1,14 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { listenLoopback } from '../loopback-listener';
 import { freePort } from '../testing/ports';
 import { until } from '../testing/wait';
 import type { PlaneListener } from './remote-connection';
+import { COUNTER_SLOTS } from './protocol';
 import { IDLE_THREAD_MS, PlaneThread } from './thread';
 import { startPlaneWorker } from './worker-script';
+
+const counters = () => new SharedArrayBuffer(COUNTER_SLOTS * BigInt64Array.BYTES_PER_ELEMENT);
 
 function events() {
   const seen: string[] = [];
@@ -45,16 +49,35 @@ describe('PlaneThread', () => {
     const thread = new PlaneThread(startPlaneWorker(), () => {});
     const port = await freePort();
     const { seen, listener } = events();
-    const bound = await thread.listen(port, listener);
+    const bound = await thread.listen(port, listener, counters());
     if (!bound.ok) throw new Error(bound.code);
     const client = net.connect({ host: '127.0.0.1', port });
     client.on('error', () => {});
     await until(() => seen.length === 1, 'the connection reported');
     expect(seen).toEqual(['accepted 1']);
-    expect(await thread.listen(port, listener)).toEqual({ ok: false, code: 'EADDRINUSE' });
+    expect(await thread.listen(port, listener, counters())).toEqual({ ok: false, code: 'EADDRINUSE' });
     await bound.listener.close();
-    const again = await thread.listen(port, listener);
+    const again = await thread.listen(port, listener, counters());
     expect(again.ok).toBe(true);
+    await thread.end();
+  });
+
+  it('lets go of a listener: the port is free once that resolves, and its connections are still reported until they close', async () => {
+    const thread = new PlaneThread(startPlaneWorker(), () => {});
+    const port = await freePort();
+    const { seen, listener } = events();
+    const bound = await thread.listen(port, listener, counters());
+    if (!bound.ok) throw new Error(bound.code);
+    const client = net.connect({ host: '127.0.0.1', port });
+    client.on('error', () => {});
+    await until(() => seen.length === 1, 'the connection reported');
+    await bound.listener.letGo();
+    const here = await listenLoopback(port, (socket) => socket.destroy());
+    expect(here.ok).toBe(true);
+    if (here.ok) await here.listener.close();
+    bound.listener.drop(1);
+    await until(() => seen.length === 2, 'the close reported');
+    expect(seen).toEqual(['accepted 1', 'closed 1']);
     await thread.end();
   });
 
@@ -62,7 +85,7 @@ describe('PlaneThread', () => {
     let ended = 0;
     const thread = new PlaneThread(startPlaneWorker(), () => (ended += 1));
     const { seen, listener } = events();
-    const bound = await thread.listen(await freePort(), listener);
+    const bound = await thread.listen(await freePort(), listener, counters());
     expect(bound.ok).toBe(true);
     const connection = thread.connection();
     const errors: string[] = [];
@@ -74,7 +97,7 @@ describe('PlaneThread', () => {
     expect(seen).toEqual(['lost']);
     expect(ended).toBe(1);
     expect(thread.isStopped).toBe(true);
-    await expect(thread.listen(await freePort(), listener)).rejects.toThrow('the data-plane thread was ended');
+    await expect(thread.listen(await freePort(), listener, counters())).rejects.toThrow('the data-plane thread was ended');
     await expect(thread.openChannel(1, 0, 80)).rejects.toMatchObject({ notConnected: true });
     const late = thread.connection();
     await expect(late.tcp('127.0.0.1', 22)).resolves.toMatchObject({ message: 'the data-plane thread was ended' });

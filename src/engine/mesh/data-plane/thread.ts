@@ -8,7 +8,7 @@
  * listener is reported lost (the forwards bind again).
  */
 import type { Worker } from 'node:worker_threads';
-import { COUNTER_SLOTS, type FromPlane, type ToPlane } from './protocol';
+import type { FromPlane, ToPlane } from './protocol';
 import { channelOpenError, PlaneListener, RemoteChannel, RemoteConnection, type ChannelOpenError, type ListenerEvents, type PlaneLink } from './remote-connection';
 import type { ListenResult } from '../loopback-listener';
 
@@ -27,6 +27,15 @@ interface Listening {
   events: ListenerEvents;
 }
 
+interface Bound {
+  listener: PlaneListener;
+  events: ListenerEvents;
+  /** Connections it accepted that are still open. */
+  open: number;
+  /** Let go of: forgotten once the thread has stopped listening and its last connection closed. */
+  letGo: 'no' | 'asked' | 'done';
+}
+
 export class PlaneThread implements PlaneLink {
   /** Members (lanes) assigned to this thread. */
   lanes = 0;
@@ -35,7 +44,7 @@ export class PlaneThread implements PlaneLink {
   private readonly connections = new Map<number, RemoteConnection>();
   private readonly opening = new Map<number, Opening>();
   private readonly listening = new Map<number, Listening>();
-  private readonly listeners = new Map<number, { listener: PlaneListener; events: ListenerEvents }>();
+  private readonly listeners = new Map<number, Bound>();
   private readonly unlistening = new Map<number, () => void>();
   private idleTimer: NodeJS.Timeout | null = null;
 
@@ -65,10 +74,9 @@ export class PlaneThread implements PlaneLink {
     return connection;
   }
 
-  listen(port: number, events: ListenerEvents): Promise<ListenResult<PlaneListener>> {
+  listen(port: number, events: ListenerEvents, counters: SharedArrayBuffer): Promise<ListenResult<PlaneListener>> {
     if (this.stopped) return Promise.reject(this.stopped);
-    const counters = new SharedArrayBuffer(COUNTER_SLOTS * BigInt64Array.BYTES_PER_ELEMENT);
-    const listener = new PlaneListener(this, this.nextId++, new BigInt64Array(counters));
+    const listener = new PlaneListener(this, this.nextId++);
     return new Promise((resolve, reject) => {
       this.listening.set(listener.id, { resolve, reject, listener, events });
       this.send({ op: 'listen', listener: listener.id, port, counters });
@@ -90,12 +98,15 @@ export class PlaneThread implements PlaneLink {
     });
   }
 
-  unlisten(listener: number): Promise<void> {
-    this.listeners.delete(listener);
+  /** `keep`: its connections keep going, and are still reported until the last one closes. */
+  unlisten(listener: number, keep: boolean): Promise<void> {
+    const bound = this.listeners.get(listener);
+    if (keep && bound) bound.letGo = 'asked';
+    else this.listeners.delete(listener);
     if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       this.unlistening.set(listener, resolve);
-      this.send({ op: 'unlisten', listener });
+      this.send({ op: 'unlisten', listener, keep });
     });
   }
 
@@ -138,24 +149,35 @@ export class PlaneThread implements PlaneLink {
           pending.resolve({ ok: false, code: message.code });
           break;
         }
-        this.listeners.set(message.listener, { listener: pending.listener, events: pending.events });
+        this.listeners.set(message.listener, { listener: pending.listener, events: pending.events, open: 0, letGo: 'no' });
         pending.resolve({ ok: true, listener: pending.listener });
         break;
       }
       case 'unlistened': {
         const done = this.unlistening.get(message.listener);
         this.unlistening.delete(message.listener);
+        // No connection is accepted after this: a listener let go of is done once its last one closes.
+        const bound = this.listeners.get(message.listener);
+        if (bound?.letGo === 'asked') bound.letGo = 'done';
+        this.forgetIfDone(message.listener);
         done?.();
         break;
       }
       case 'accepted': {
         const bound = this.listeners.get(message.listener);
-        bound?.events.accepted(bound.listener, message.local, message.sourcePort);
+        if (!bound) break;
+        bound.open += 1;
+        bound.events.accepted(bound.listener, message.local, message.sourcePort);
         break;
       }
-      case 'local-closed':
-        this.listeners.get(message.listener)?.events.localClosed(message.local);
+      case 'local-closed': {
+        const bound = this.listeners.get(message.listener);
+        if (!bound) break;
+        bound.open -= 1;
+        bound.events.localClosed(message.local);
+        this.forgetIfDone(message.listener);
         break;
+      }
       default: {
         const connection = this.connections.get(message.id);
         if (message.ev === 'close') this.connections.delete(message.id);
@@ -163,6 +185,11 @@ export class PlaneThread implements PlaneLink {
       }
     }
     this.changed();
+  }
+
+  private forgetIfDone(listener: number): void {
+    const bound = this.listeners.get(listener);
+    if (bound?.letGo === 'done' && bound.open === 0) this.listeners.delete(listener);
   }
 
   private stop(error: Error): void {

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import type { Lane } from '../data-plane/data-plane';
+import { COUNTER_SLOTS } from '../data-plane/protocol';
 import type { RemoteChannel } from '../data-plane/remote-connection';
 import { freePort } from './ports';
 
@@ -13,7 +14,11 @@ export async function echoThroughChannel(lane: Lane, opening: Promise<RemoteChan
   let accept: (local: number) => void = () => {};
   const accepted = new Promise<number>((resolve) => (accept = resolve));
   const port = await freePort();
-  const bound = await lane.listen(port, { accepted: (_listener, local) => accept(local), localClosed: () => {}, lost: () => {} });
+  const bound = await lane.listen(
+    port,
+    { accepted: (_listener, local) => accept(local), localClosed: () => {}, lost: () => {} },
+    new SharedArrayBuffer(COUNTER_SLOTS * BigInt64Array.BYTES_PER_ELEMENT),
+  );
   if (!bound.ok) {
     channel.close();
     throw new Error(`cannot listen on ${port}: ${bound.code}`);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,8 +13,14 @@ const run = promisify(execFile);
 let dir: string;
 let sshd: Sshd;
 
-function sshArgs(port: number, keyPath: string, knownHosts: string, command: string): string[] {
-  return ['-i', keyPath, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=accept-new', '-p', String(port), `${sshd.user}@127.0.0.1`, command];
+function sshArgs(port: number, keyPath: string, knownHosts: string, command: string, host = '127.0.0.1'): string[] {
+  return ['-i', keyPath, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=accept-new', '-p', String(port), `${sshd.user}@${host}`, command];
+}
+
+/** Fields of /proc/<pid>/stat after the command name: [0] the state (`T` stopped, `Z` exited, not yet reaped), [16] the nice value. */
+function procStat(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 beforeAll(async () => {
@@ -61,6 +67,34 @@ describe('startSshd', () => {
     const { stdout } = await run('ssh', sshArgs(sshd.port, sshd.clientKeyPath, path.join(dir, 'kh-new'), 'echo again'));
     expect(stdout.trim()).toBe('again');
     expect(sshd.log()).toContain('Accepted publickey');
+  });
+
+  it('freezes every process of it, connections included, and thaws them', async () => {
+    const long = execFile('ssh', ['-N', ...sshArgs(sshd.port, sshd.clientKeyPath, path.join(dir, 'kh-new'), '').slice(0, -1)]);
+    const accepted = () => sshd.log().split('Accepted publickey').length;
+    const before = accepted();
+    await until(() => accepted() > before && sshd.pids().length > 1, 'a connection process');
+    sshd.freeze();
+    const pids = sshd.pids();
+    expect(pids.length).toBeGreaterThan(1);
+    const stopped = (pid: number) => ['T', 'Z'].includes(procStat(pid)[0]!);
+    await until(() => pids.every(stopped), () => `every process stopped: ${pids.map((p) => procStat(p)[0]).join(' ')}`);
+    sshd.thaw();
+    await until(() => pids.every((pid) => procStat(pid)[0] !== 'T'), 'every process running again');
+    long.kill();
+    const { stdout } = await run('ssh', sshArgs(sshd.port, sshd.clientKeyPath, path.join(dir, 'kh-new'), 'echo thawed'));
+    expect(stdout.trim()).toBe('thawed');
+  });
+
+  it('listens on another address, started through a launcher', async () => {
+    const other = await startSshd({ dir: path.join(dir, 'other'), listenAddress: '127.0.0.2', launcher: ['nice', '-n', '7'] });
+    try {
+      const { stdout } = await run('ssh', sshArgs(other.port, other.clientKeyPath, path.join(dir, 'kh-other'), 'echo elsewhere', '127.0.0.2'));
+      expect(stdout.trim()).toBe('elsewhere');
+      expect(Number(procStat(other.pids()[0]!)[16]) - Number(procStat(process.pid)[16])).toBe(7);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('finds descendants through /proc', () => {

@@ -1,7 +1,9 @@
 /**
  * A real OpenSSH sshd on 127.0.0.1 for tests and benchmarks: its own config, host key and
  * authorized_keys in a temp directory, one or more listening ports, killable and
- * restartable on the same ports (optionally with a different host key).
+ * restartable on the same ports (optionally with a different host key), and freezable
+ * (SIGSTOP, every process of it) like a machine that stopped answering. The fault suite
+ * also starts one inside a network namespace (`launcher`, `listenAddress`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateKey, readPublicKey, type TestKey } from './keys';
 import { freePort } from './ports';
-import { killTree, track } from './processes';
+import { descendantsOf, killTree, track } from './processes';
 import { until } from './wait';
 
 export const SSHD_PATH = '/usr/sbin/sshd';
@@ -26,6 +28,10 @@ export interface SshdOptions {
   hostKey?: string;
   /** Extra sshd_config lines. */
   config?: string[];
+  /** Address to listen on (default 127.0.0.1). */
+  listenAddress?: string;
+  /** Command that execs sshd, e.g. `['ip', 'netns', 'exec', 'ns1']` (default: sshd itself). */
+  launcher?: string[];
 }
 
 export interface Sshd {
@@ -47,13 +53,19 @@ export interface Sshd {
   stop(): Promise<void>;
   /** Starts again on the same ports, with another host key if given. */
   restart(options?: { hostKey?: string }): Promise<void>;
+  /** The listener and every connection process, as they are now (empty when stopped). */
+  pids(): number[];
+  /** SIGSTOP to every process of it: connections stay open and nothing answers. */
+  freeze(): void;
+  /** SIGCONT to every process freeze stopped. */
+  thaw(): void;
 }
 
-function writeConfig(dir: string, ports: number[], hostKeyPath: string, authorizedKeysPath: string, extra: string[]): string {
+function writeConfig(dir: string, ports: number[], hostKeyPath: string, authorizedKeysPath: string, extra: string[], listenAddress: string): string {
   const file = path.join(dir, 'sshd_config');
   const lines = [
     ...ports.map((p) => `Port ${p}`),
-    'ListenAddress 127.0.0.1',
+    `ListenAddress ${listenAddress}`,
     `HostKey ${hostKeyPath}`,
     'PidFile none',
     'UsePAM no',
@@ -78,9 +90,10 @@ function writeConfig(dir: string, ports: number[], hostKeyPath: string, authoriz
 
 type Started = { ok: true; child: ChildProcess } | { ok: false; bindFailed: boolean; log: string };
 
-function launch(configFile: string, ports: number[], onLog: (chunk: string) => void): Promise<Started> {
+function launch(configFile: string, ports: number[], onLog: (chunk: string) => void, listenAddress: string, launcher: string[]): Promise<Started> {
   return new Promise((resolve) => {
-    const child = spawn(SSHD_PATH, ['-D', '-e', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const argv = [...launcher, SSHD_PATH, '-D', '-e', '-f', configFile];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     track(child);
     let text = '';
     const waiting = new Set(ports);
@@ -91,7 +104,7 @@ function launch(configFile: string, ports: number[], onLog: (chunk: string) => v
     child.stderr!.on('data', (chunk: string) => {
       text += chunk;
       onLog(chunk);
-      for (const match of text.matchAll(/Server listening on 127\.0\.0\.1 port (\d+)\./g)) waiting.delete(Number(match[1]));
+      for (const match of text.matchAll(/Server listening on (\S+) port (\d+)\./g)) if (match[1] === listenAddress) waiting.delete(Number(match[2]));
       if (waiting.size === 0) {
         clearTimeout(timer);
         resolve({ ok: true, child });
@@ -108,8 +121,18 @@ function launch(configFile: string, ports: number[], onLog: (chunk: string) => v
   });
 }
 
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
 export async function startSshd(options: SshdOptions): Promise<Sshd> {
   const { dir } = options;
+  const listenAddress = options.listenAddress ?? '127.0.0.1';
+  const launcher = options.launcher ?? [];
   if ((options.portCount ?? 1) > MAX_PORTS) throw new Error(`sshd listens on at most ${MAX_PORTS} ports; start several instead`);
   mkdirSync(dir, { recursive: true });
   mkdirSync('/run/sshd', { recursive: true });
@@ -124,6 +147,7 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
 
   let ports: number[] = [];
   let child: ChildProcess | null = null;
+  let frozen: number[] = [];
   let lastLog = '';
   for (let attempt = 0; attempt < 5 && !child; attempt += 1) {
     ports = [];
@@ -132,8 +156,8 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
       const p = await freePort();
       if (!ports.includes(p)) ports.push(p);
     }
-    const configFile = writeConfig(dir, ports, hostKey.privatePath, authorizedKeysPath, options.config ?? []);
-    const started = await launch(configFile, ports, onLog);
+    const configFile = writeConfig(dir, ports, hostKey.privatePath, authorizedKeysPath, options.config ?? [], listenAddress);
+    const started = await launch(configFile, ports, onLog, listenAddress, launcher);
     if (started.ok) child = started.child;
     else {
       lastLog = started.log;
@@ -156,20 +180,22 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
     stop: async () => {
       if (child) await killTree(child);
       child = null;
+      frozen = [];
     },
     restart: async (restartOptions = {}) => {
       if (child) await killTree(child);
       child = null;
+      frozen = [];
       if (restartOptions.hostKey) {
         hostKey = readPublicKey(restartOptions.hostKey);
         sshd.hostKey = hostKey;
         sshd.hostKeyFingerprint = hostKey.fingerprint;
       }
-      const configFile = writeConfig(dir, ports, hostKey.privatePath, authorizedKeysPath, options.config ?? []);
+      const configFile = writeConfig(dir, ports, hostKey.privatePath, authorizedKeysPath, options.config ?? [], listenAddress);
       // The old listener's port can take a moment to be released after SIGKILL.
       await until(
         async () => {
-          const started = await launch(configFile, ports, onLog);
+          const started = await launch(configFile, ports, onLog, listenAddress, launcher);
           if (!started.ok && !started.bindFailed) throw new Error(`sshd did not restart:\n${started.log}`);
           if (started.ok) child = started.child;
           return started.ok;
@@ -177,6 +203,15 @@ export async function startSshd(options: SshdOptions): Promise<Sshd> {
         `sshd to bind ${ports.join(', ')} again`,
         10_000,
       );
+    },
+    pids: () => (child?.pid !== undefined ? [child.pid, ...descendantsOf(child.pid)] : []),
+    freeze: () => {
+      frozen = sshd.pids();
+      for (const pid of frozen) signal(pid, 'SIGSTOP');
+    },
+    thaw: () => {
+      for (const pid of frozen) signal(pid, 'SIGCONT');
+      frozen = [];
     },
   };
   return sshd;

@@ -4,7 +4,6 @@ import type { CredentialStatusShape, CredentialsListShape } from '../../../contr
 import { call } from '../../api/client';
 import { ErrorBox } from '../../ui/ErrorBox';
 import { credentialSource } from './bridge-panel';
-import './bridge.css';
 
 function CredentialRow({ credential, storageAvailable }: { credential: CredentialStatusShape; storageAvailable: boolean }) {
   const queryClient = useQueryClient();
@@ -25,14 +24,14 @@ function CredentialRow({ credential, storageAvailable }: { credential: Credentia
   return (
     <li className="stack" data-testid={`credential-${credential.name}`}>
       <form
-        className="row"
+        className="row credential-form"
         onSubmit={(event) => {
           event.preventDefault();
           if (value.trim() !== '') save.mutate(value);
         }}
       >
-        <label>
-          {credential.label}
+        <label className="field">
+          <span>{credential.label}</span>
           <input
             type={credential.secret ? 'password' : 'text'}
             autoComplete="off"
@@ -80,7 +79,7 @@ export function CredentialsPanel() {
         </div>
       )}
       {data && (
-        <ul className="stack bridge-list">
+        <ul className="stack plain-list">
           {data.credentials.map((c) => (
             <CredentialRow key={c.name} credential={c} storageAvailable={data.storageAvailable} />
           ))}

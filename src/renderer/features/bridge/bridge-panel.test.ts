@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BridgeMemberShape, CredentialStatusShape } from '../../../contract/index';
-import { credentialSource, expiryLabel, memberStatus, parsePortInput, portChoices } from './bridge-panel';
+import { credentialSource, expiryLabel, memberStatus, parsePortInput, portChoices, targetsWith } from './bridge-panel';
 
 const member = (over: Partial<BridgeMemberShape>): BridgeMemberShape => ({
   slug: 'web',
@@ -19,7 +19,8 @@ describe('memberStatus', () => {
   it('explains failures and what to do', () => {
     expect(memberStatus(member({ bridgeState: 'error', transport: 'none', note: 'list bridge targets failed: provider=islo requires ISLO_API_KEY' }))).toEqual({
       tone: 'bad',
-      text: 'list bridge targets failed: provider=islo requires ISLO_API_KEY Check the islo credentials under Settings, then refresh.',
+      text: 'Islo could not be asked for this member’s URLs. Check the Islo credentials in Settings, then choose Refresh.',
+      detail: 'list bridge targets failed: provider=islo requires ISLO_API_KEY',
     });
     expect(memberStatus(member({ bridgeState: 'unsupported' })).tone).toBe('warn');
     expect(memberStatus(member({ bridgeState: 'unsupported-provider', provider: 'x' })).text).toBe('Pond Desktop has no URL bridge for x.');
@@ -70,5 +71,15 @@ describe('credentialSource', () => {
     expect(credentialSource({ ...base, source: 'environment', envVar: 'ISLO_API_KEY' })).toBe('Set by ISLO_API_KEY in the environment.');
     expect(credentialSource({ ...base, source: 'environment', envVar: 'ISLO_API_KEY', shadowed: true })).toMatch(/value saved here is not used/);
     expect(credentialSource({ ...base, source: 'unreadable', detail: 'enter it again' })).toBe('Saved, but cannot be used: enter it again.');
+  });
+});
+
+describe('targetsWith', () => {
+  it('lists a freshly published URL once, whether or not the provider lists it yet', () => {
+    const fresh = { port: 3000, url: 'https://new.test', expiresAt: '' };
+    const old = { port: 8080, url: 'https://old.test', expiresAt: '' };
+    expect(targetsWith(member({ targets: [old] }), fresh)).toEqual([old, fresh]);
+    expect(targetsWith(member({ targets: [old, fresh] }), fresh)).toEqual([old, fresh]);
+    expect(targetsWith(member({ targets: [old] }), undefined)).toEqual([old]);
   });
 });

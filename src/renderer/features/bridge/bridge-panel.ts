@@ -1,19 +1,25 @@
 /** What the Public URLs panel and the credentials panel say, kept out of the components so it is tested. */
-import type { BridgeMemberShape, CredentialStatusShape } from '../../../contract/index';
+import type { BridgeMemberShape, BridgeTargetView, CredentialStatusShape } from '../../../contract/index';
+import { providerName } from '../ponds/members';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-export type MemberStatus = { tone: 'ok' | 'warn' | 'bad'; text: string };
+export type MemberStatus = { tone: 'ok' | 'warn' | 'bad'; text: string; detail?: string };
 
-/** One line on the member: what its provider said, and what the user can do. */
+/** One line on the member: what its provider said, and what the user can do; the provider's own words on demand. */
 export function memberStatus(member: BridgeMemberShape): MemberStatus {
+  const provider = providerName(member.provider);
   switch (member.bridgeState) {
     case 'error':
-      return { tone: 'bad', text: `${member.note ?? 'The provider lookup failed.'} Check the ${member.provider} credentials under Settings, then refresh.` };
+      return {
+        tone: 'bad',
+        text: `${provider} could not be asked for this member’s URLs. Check the ${provider} credentials in Settings, then choose Refresh.`,
+        ...(member.note ? { detail: member.note } : {}),
+      };
     case 'unsupported':
-      return { tone: 'warn', text: `${member.provider} cannot publish URLs for its sandboxes.` };
+      return { tone: 'warn', text: `${provider} cannot publish URLs for its sandboxes.` };
     case 'unsupported-provider':
-      return { tone: 'warn', text: `Pond Desktop has no URL bridge for ${member.provider}.` };
+      return { tone: 'warn', text: `Pond Desktop has no URL bridge for ${provider}.` };
     default:
       break;
   }
@@ -73,4 +79,10 @@ export function credentialSource(c: CredentialStatusShape): string {
     default:
       return `Not set. Enter it here or set ${c.envVars.join(' or ')}.`;
   }
+}
+
+/** The member's URLs with a just-published one added once (the provider may not list it yet). */
+export function targetsWith(member: BridgeMemberShape, published: BridgeTargetView | undefined): BridgeTargetView[] {
+  if (!published || member.targets.some((t) => t.url === published.url)) return member.targets;
+  return [...member.targets, published];
 }

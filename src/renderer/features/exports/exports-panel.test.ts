@@ -29,7 +29,7 @@ describe('export panel words', () => {
     expect(sourceNote(view({ lines: [line] }))).toBe('Forwards that are up now. They are also in /h/.crabbox/pond/alpha/env, rewritten whenever a forward comes or goes.');
     expect(sourceNote(view({ lines: [line], envPath: '' }))).toBe('Forwards that are up now.');
     expect(sourceNote(view({}))).toMatch(/^The pond is connected but no forward is up right now/);
-    expect(sourceNote(view({ source: 'env-file' }))).toMatch(/^Read from \/h\/\.crabbox\/pond\/alpha\/env, kept by `pond connect` or crabbox/);
+    expect(sourceNote(view({ source: 'env-file' }))).toBe('Read from /h/.crabbox/pond/alpha/env, which pond connect or crabbox keeps up in another process; Pond Desktop has not connected this pond itself.');
     expect(sourceNote(view({ source: 'none' }))).toBe('Not connected: connect the pond to get export lines.');
   });
 });

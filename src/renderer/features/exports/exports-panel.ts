@@ -39,7 +39,7 @@ export function sourceNote(view: ExportsViewShape): string {
         ? `Forwards that are up now.${file}`
         : 'The pond is connected but no forward is up right now; lines appear as soon as one is.';
     case 'env-file':
-      return `Read from ${view.envPath}, kept by \`pond connect\` or crabbox in another process; Pond Desktop has not connected this pond itself.`;
+      return `Read from ${view.envPath}, which pond connect or crabbox keeps up in another process; Pond Desktop has not connected this pond itself.`;
     case 'none':
       return 'Not connected: connect the pond to get export lines.';
   }

@@ -1,39 +1,41 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
-import { forwardBadge, sessionBadge, sessionText, type MeshForwardShape, type MeshMemberShape, type MeshPondShape } from '../../../contract/index';
-import { call, useEvent } from '../../api/client';
+import { useState } from 'react';
+import { forwardBadge, sessionBadge, sessionText, type MeshForwardShape, type MeshMemberShape, type PortChoiceShape } from '../../../contract/index';
+import { Badge } from '../../ui/Badge';
 import { CopyButton } from '../../ui/CopyButton';
 import { ErrorBox } from '../../ui/ErrorBox';
+import { OpenInBrowser } from '../../ui/OpenInBrowser';
+import { forwardTone, sessionTone } from '../../ui/tones';
+import { useCompact } from '../../ui/use-media';
+import { useNow } from '../../ui/use-now';
 import type { PondPanelProps } from '../nav';
-import { formatBytes, hostKeyConfirmation, isConnected, mergeHealth, pondOf } from './mesh-panel';
-import './mesh.css';
+import { LocalPorts } from '../ports/LocalPorts';
+import { PortEdit } from '../ports/PortEdit';
+import { choiceOf } from '../ports/port-edit';
+import { usePortChoices } from '../ports/use-ports';
+import { browserAddress, formatBytes, hasCountdown, hostKeyConfirmation, isConnected, pondOf } from './mesh-panel';
+import { useForgetHostKey, useMeshAction, useMeshStatus, type MeshAction } from './use-mesh';
 
-type Verb = 'connect' | 'disconnect' | 'retry';
-interface Action {
-  verb: Verb;
-  member?: string;
-  remotePort?: number;
-}
+type Act = (action: Omit<MeshAction, 'pond'>) => void;
 
 function HostKeyChanged({ member, onForget, busy }: { member: MeshMemberShape; onForget: () => void; busy: boolean }) {
   const [armed, setArmed] = useState(false);
   if (member.session.state !== 'failed' || !member.session.hostKey) return null;
   const hostKey = member.session.hostKey;
   return (
-    <div className="error-box mesh-hostkey" role="alert" data-testid={`mesh-hostkey-${member.member}`}>
-      <strong>Host key changed for {member.member}</strong> ({hostKey.host}:{hostKey.port}). This can mean the machine was re-created — or that
+    <div className="error-box hostkey" role="alert" data-testid={`mesh-hostkey-${member.member}`}>
+      <strong>Host key changed for {member.member}</strong> (<span className="address">{`${hostKey.host}:${hostKey.port}`}</span>). This can mean the machine was re-created — or that
       someone is in the middle. Nothing connects until the old key is removed.
       <dl className="facts">
         <dt>On record</dt>
-        <dd className="mono" data-testid={`mesh-hostkey-${member.member}-known`}>
+        <dd className="fingerprint" data-testid={`mesh-hostkey-${member.member}-known`}>
           {hostKey.knownFingerprints.join(', ')}
         </dd>
         <dt>Presented now</dt>
-        <dd className="mono" data-testid={`mesh-hostkey-${member.member}-presented`}>
+        <dd className="fingerprint" data-testid={`mesh-hostkey-${member.member}-presented`}>
           {hostKey.presentedFingerprint} ({hostKey.presentedType})
         </dd>
-        <dt>known_hosts</dt>
-        <dd className="mono">{hostKey.knownHostsPath}</dd>
+        <dt>Known hosts file</dt>
+        <dd className="path">{hostKey.knownHostsPath}</dd>
       </dl>
       {!armed ? (
         <button type="button" className="small" onClick={() => setArmed(true)} data-testid={`mesh-hostkey-${member.member}-remove`}>
@@ -56,166 +58,247 @@ function HostKeyChanged({ member, onForget, busy }: { member: MeshMemberShape; o
   );
 }
 
-function ForwardRow({ forward, act, busy }: { forward: MeshForwardShape; act: (a: Action) => void; busy: boolean }) {
-  const badge = forwardBadge(forward);
+/** The forward's local address with Copy, whether the user chose it, and Change port. */
+function Local({ forward, id, choices }: { forward: MeshForwardShape; id: string; choices: readonly PortChoiceShape[] | undefined }) {
   const local = forward.localPort !== null ? `127.0.0.1:${forward.localPort}` : null;
+  const chosen = choiceOf(choices, forward.member, forward.remotePort)?.chosen ?? null;
+  return (
+    <span className="stack local-port">
+      {local === null ? (
+        <span className="muted">none yet</span>
+      ) : (
+        <span className="address-copy">
+          <span className="address" data-testid={`${id}-local`}>
+            {local}
+          </span>
+          <CopyButton text={local} what={local} />
+          {chosen !== null && chosen === forward.localPort && (
+            <span className="muted small-print" data-testid={`${id}-chosen`}>
+              chosen
+            </span>
+          )}
+        </span>
+      )}
+      <PortEdit forward={forward} chosen={chosen} current={forward.localPort} testId={id} />
+    </span>
+  );
+}
+
+function Notes({ forward, id }: { forward: MeshForwardShape; id: string }) {
+  return (
+    <>
+      {forward.lastError && <div data-testid={`${id}-error`}>{forward.lastError}</div>}
+      {forward.moved && (
+        <div className="muted" data-testid={`${id}-moved`}>
+          Moved from port {forward.moved.from} to {forward.moved.to}: {forward.moved.reason}.
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The forward's own buttons: Open in browser for a web port, and Connect or Disconnect of this one forward. */
+function ForwardActions({ forward, act, busy }: { forward: MeshForwardShape; act: Act; busy: boolean }) {
+  const url = browserAddress(forward);
+  const label = `port ${forward.remotePort} of ${forward.member}`;
+  return (
+    <span className="row nowrap-row">
+      {url && <OpenInBrowser url={url} />}
+      {forward.state === 'stopped' ? (
+        <button type="button" className="small" disabled={busy} aria-label={`Connect ${label}`} onClick={() => act({ verb: 'connect', member: forward.member, remotePort: forward.remotePort })}>
+          Connect
+        </button>
+      ) : (
+        <button type="button" className="small" disabled={busy} aria-label={`Disconnect ${label}`} onClick={() => act({ verb: 'disconnect', member: forward.member, remotePort: forward.remotePort })}>
+          Disconnect
+        </button>
+      )}
+    </span>
+  );
+}
+
+function Traffic({ forward }: { forward: MeshForwardShape }) {
+  return (
+    <span className="nowrap">
+      <span aria-label="received">↓</span> {formatBytes(forward.bytesIn)} <span aria-label="sent">↑</span> {formatBytes(forward.bytesOut)}
+    </span>
+  );
+}
+
+type Choices = readonly PortChoiceShape[] | undefined;
+
+function ForwardRow({ forward, act, busy, choices }: { forward: MeshForwardShape; act: Act; busy: boolean; choices: Choices }) {
+  const badge = forwardBadge(forward);
   const id = `mesh-forward-${forward.member}-${forward.remotePort}`;
   return (
     <tr data-testid={id}>
-      <td className="mono">:{forward.remotePort}</td>
-      <td className="mono" data-testid={`${id}-local`}>
-        {local ?? <span className="muted">—</span>} {local && <CopyButton text={local} label="Copy" />}
+      <td className="nowrap">{forward.remotePort}</td>
+      <td>
+        <Local forward={forward} id={id} choices={choices} />
       </td>
       <td>
-        <span className={`badge ${badge.tone}`} data-testid={`${id}-state`}>
+        <Badge tone={forwardTone(badge.tone)} testId={`${id}-state`}>
           {badge.text}
-        </span>
+        </Badge>
       </td>
       <td>{forward.activeConnections}</td>
-      <td className="mono">
-        ↓ {formatBytes(forward.bytesIn)} ↑ {formatBytes(forward.bytesOut)}
+      <td>
+        <Traffic forward={forward} />
       </td>
       <td>
-        {forward.lastError && <div data-testid={`${id}-error`}>{forward.lastError}</div>}
-        {forward.moved && (
-          <div className="muted" data-testid={`${id}-moved`}>
-            Moved from {forward.moved.from} to {forward.moved.to}: {forward.moved.reason}.
-          </div>
-        )}
+        <Notes forward={forward} id={id} />
       </td>
       <td>
-        {forward.state === 'stopped' ? (
-          <button type="button" className="small" disabled={busy} onClick={() => act({ verb: 'connect', member: forward.member, remotePort: forward.remotePort })}>
-            Connect
-          </button>
-        ) : (
-          <button type="button" className="small" disabled={busy} onClick={() => act({ verb: 'disconnect', member: forward.member, remotePort: forward.remotePort })}>
-            Disconnect
-          </button>
-        )}
+        <ForwardActions forward={forward} act={act} busy={busy} />
       </td>
     </tr>
   );
 }
 
-function MemberBlock({ member, act, forget, busy, now }: { member: MeshMemberShape; act: (a: Action) => void; forget: (m: string) => void; busy: boolean; now: number }) {
+function ForwardCard({ forward, act, busy, choices }: { forward: MeshForwardShape; act: Act; busy: boolean; choices: Choices }) {
+  const badge = forwardBadge(forward);
+  const id = `mesh-forward-${forward.member}-${forward.remotePort}`;
+  return (
+    <li className="card" data-testid={id}>
+      <div className="card-head">
+        <strong>Port {forward.remotePort}</strong>
+        <Badge tone={forwardTone(badge.tone)} testId={`${id}-state`}>
+          {badge.text}
+        </Badge>
+      </div>
+      <dl className="facts">
+        <dt>Local address</dt>
+        <dd>
+          <Local forward={forward} id={id} choices={choices} />
+        </dd>
+        <dt>Traffic</dt>
+        <dd>
+          <Traffic forward={forward} /> <span className="muted nowrap">{forward.activeConnections === 1 ? '1 connection' : `${forward.activeConnections} connections`}</span>
+        </dd>
+      </dl>
+      <Notes forward={forward} id={id} />
+      <ForwardActions forward={forward} act={act} busy={busy} />
+    </li>
+  );
+}
+
+function MemberBlock({
+  member,
+  act,
+  forget,
+  busy,
+  now,
+  compact,
+  choices,
+}: {
+  member: MeshMemberShape;
+  act: Act;
+  forget: (m: string) => void;
+  busy: boolean;
+  now: number;
+  compact: boolean;
+  choices: Choices;
+}) {
   const { session } = member;
   return (
-    <div className="stack mesh-member" data-testid={`mesh-member-${member.member}`}>
+    <section className="stack mesh-member" data-testid={`mesh-member-${member.member}`} aria-label={`Member ${member.member}`}>
       <div className="row">
-        <strong>{member.member}</strong>
-        {member.target && (
-          <span className="muted mono">
-            {member.target.user}@{member.target.host}:{member.target.port}
-          </span>
-        )}
-        <span className={`badge ${session.state}`} data-testid={`mesh-member-${member.member}-state`}>
+        <h2 className="member-title">{member.member}</h2>
+        {member.target && <span className="muted address">{`${member.target.user}@${member.target.host}:${member.target.port}`}</span>}
+        <Badge tone={sessionTone(session.state)} testId={`mesh-member-${member.member}-state`}>
           {sessionBadge(session)}
-        </span>
-        <span className="mesh-actions row">
+        </Badge>
+        <span className="row push-end">
           {(session.state === 'failed' || session.state === 'connecting' || session.state === 'reconnecting') && (
             <button type="button" className="small" disabled={busy} onClick={() => act({ verb: 'retry', member: member.member })} data-testid={`mesh-member-${member.member}-retry`}>
               Retry now
             </button>
           )}
           {session.state === 'stopped' ? (
-            <button type="button" className="small" disabled={busy} onClick={() => act({ verb: 'connect', member: member.member })}>
+            <button type="button" className="small" disabled={busy} aria-label={`Connect ${member.member}`} onClick={() => act({ verb: 'connect', member: member.member })}>
               Connect
             </button>
           ) : (
-            <button type="button" className="small" disabled={busy} onClick={() => act({ verb: 'disconnect', member: member.member })}>
+            <button type="button" className="small" disabled={busy} aria-label={`Disconnect ${member.member}`} onClick={() => act({ verb: 'disconnect', member: member.member })}>
               Disconnect
             </button>
           )}
         </span>
       </div>
-      <p className="muted" data-testid={`mesh-member-${member.member}-text`}>
+      <p className="muted" data-testid={`mesh-member-${member.member}-text`} aria-live="off">
         {sessionText(session, now)}
       </p>
       <HostKeyChanged member={member} onForget={() => forget(member.member)} busy={busy} />
-      {member.forwards.length > 0 && (
+      {member.forwards.length > 0 && compact && (
+        <ul className="cards">
+          {member.forwards.map((f) => (
+            <ForwardCard key={f.remotePort} forward={f} act={act} busy={busy} choices={choices} />
+          ))}
+        </ul>
+      )}
+      {member.forwards.length > 0 && !compact && (
         <table>
           <thead>
             <tr>
-              <th>Remote</th>
-              <th>Local</th>
-              <th>State</th>
-              <th>Connections</th>
-              <th>Traffic</th>
-              <th>Notes</th>
-              <th />
+              <th scope="col">Remote port</th>
+              <th scope="col">Local address</th>
+              <th scope="col">State</th>
+              <th scope="col">Connections</th>
+              <th scope="col">Traffic</th>
+              <th scope="col">Notes</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {member.forwards.map((f) => (
-              <ForwardRow key={f.remotePort} forward={f} act={act} busy={busy} />
+              <ForwardRow key={f.remotePort} forward={f} act={act} busy={busy} choices={choices} />
             ))}
           </tbody>
         </table>
       )}
-    </div>
+    </section>
   );
 }
 
-/** A pond's SSH forwards: connect, disconnect, retry; live health per member and forward. */
+/** A pond's SSH forwards member by member: live health, a countdown that ticks, retry, and each forward's address. */
 export function MeshPanel({ pond }: PondPanelProps) {
-  const queryClient = useQueryClient();
-  const key = ['mesh:status', pond];
-  // Health changes arrive as events; the poll only refreshes byte and connection counters.
-  const status = useQuery({ queryKey: key, queryFn: async () => pondOf(await call('mesh:status', { pond }), pond), refetchInterval: 2_000 });
-  useEvent(
-    'mesh:health',
-    useCallback(
-      (health: MeshMemberShape) => {
-        if (health.pond === pond) queryClient.setQueryData<MeshPondShape>(['mesh:status', pond], (old) => mergeHealth(old, health));
-      },
-      [pond, queryClient],
-    ),
-  );
-  const action = useMutation({
-    mutationFn: (a: Action) =>
-      call(`mesh:${a.verb}`, { pond, ...(a.member !== undefined ? { member: a.member } : {}), ...(a.remotePort !== undefined ? { remotePort: a.remotePort } : {}) }),
-    onSuccess: (result) => queryClient.setQueryData(key, result),
-  });
-  const forget = useMutation({
-    mutationFn: (member: string) => call('mesh:forgetHostKey', { pond, member }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }),
-  });
-  const data = status.data ?? { pond, members: [] };
+  const status = useMeshStatus();
+  const action = useMeshAction();
+  const forget = useForgetHostKey();
+  const choices = usePortChoices(pond);
+  const compact = useCompact();
+  const data = pondOf(status.data, pond);
+  const now = useNow(hasCountdown([data]));
   const connected = isConnected(data);
   const busy = action.isPending || forget.isPending;
   const anyFailed = data.members.some((m) => m.session.state === 'failed');
-  const now = Date.now();
+  const act: Act = (a) => action.mutate({ ...a, pond });
 
   return (
     <section className="stack" data-testid="mesh-panel" aria-label={`SSH forwards of pond ${pond}`}>
-      <div className="row">
-        {!connected ? (
-          <button type="button" className="primary" disabled={busy} onClick={() => action.mutate({ verb: 'connect' })} data-testid="mesh-connect">
-            Connect
-          </button>
-        ) : (
-          <button type="button" disabled={busy} onClick={() => action.mutate({ verb: 'disconnect' })} data-testid="mesh-disconnect">
-            Disconnect
-          </button>
-        )}
-        {connected && anyFailed && (
-          <button type="button" disabled={busy} onClick={() => action.mutate({ verb: 'retry' })} data-testid="mesh-retry">
-            Retry failed members
-          </button>
-        )}
-      </div>
       {status.error && <ErrorBox error={status.error} title="Forwards" />}
       {action.error && <ErrorBox error={action.error} />}
       {forget.error && <ErrorBox error={forget.error} title="Host key" />}
       {!connected && data.members.length === 0 && (
-        <p className="muted" data-testid="mesh-idle">
-          Not connected. Connect opens one SSH connection per member and a local port on 127.0.0.1 for each exposed port; they stay up across
-          network drops and sleep.
-        </p>
+        <>
+          <p className="muted" data-testid="mesh-idle">
+            Not connected. Connect opens one SSH connection per member and a local port on 127.0.0.1 for each exposed port; they stay up across network drops
+            and sleep.
+          </p>
+          <LocalPorts pond={pond} />
+        </>
+      )}
+      {connected && anyFailed && (
+        <div className="row">
+          <button type="button" disabled={busy} onClick={() => act({ verb: 'retry' })} data-testid="mesh-retry">
+            Retry failed members
+          </button>
+        </div>
       )}
       {data.members.map((m) => (
-        <MemberBlock key={m.member} member={m} act={(a) => action.mutate(a)} forget={(member) => forget.mutate(member)} busy={busy} now={now} />
+        <MemberBlock key={m.member} member={m} act={act} forget={(member) => forget.mutate({ pond, member })} busy={busy} now={now} compact={compact} choices={choices.data} />
       ))}
     </section>
   );

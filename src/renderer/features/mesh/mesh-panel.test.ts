@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { forwardShape as forward, memberShape as member } from '../../../contract/testing/mesh-shapes';
-import { formatBytes, hostKeyConfirmation, isConnected, mergeHealth, pondOf } from './mesh-panel';
+import type { MeshForwardShape } from '../../../contract/index';
+import { allForwards, browserAddress, formatBytes, hasCountdown, hostKeyConfirmation, isConnected, mergeHealth, mergeStatus, pondOf, replacePond } from './mesh-panel';
 
 const ready = { state: 'ready', port: 2222, since: 0 } as const;
 
@@ -24,7 +25,42 @@ describe('mergeHealth', () => {
   });
 });
 
+describe('the whole status', () => {
+  it('folds events and answers into one status, ponds in name order, a pond with nothing left gone', () => {
+    let status = mergeStatus(undefined, member('web', ready));
+    status = replacePond(status, { pond: 'beta', members: [{ ...member('db', ready), pond: 'beta' }] });
+    expect(status.ponds.map((p) => p.pond)).toEqual(['alpha', 'beta']);
+    status = mergeStatus(status, member('api', ready));
+    expect(pondOf(status, 'alpha').members.map((m) => m.member)).toEqual(['api', 'web']);
+    expect(replacePond(status, { pond: 'alpha', members: [] }).ponds.map((p) => p.pond)).toEqual(['beta']);
+  });
+
+  it('lists every forward across ponds in pond, member and port order', () => {
+    const status = {
+      ponds: [
+        { pond: 'beta', members: [{ ...member('db', ready, [forward({ pond: 'beta', member: 'db', remotePort: 5432 })]), pond: 'beta' }] },
+        { pond: 'alpha', members: [member('web', ready, [forward({ member: 'web', remotePort: 9090 }), forward({ member: 'web', remotePort: 8080 })]), member('api', ready)] },
+      ],
+    };
+    expect(allForwards(status).map((f) => `${f.pond}/${f.member}:${f.remotePort}`)).toEqual(['alpha/api:8080', 'alpha/web:8080', 'alpha/web:9090', 'beta/db:5432']);
+    expect(allForwards(undefined)).toEqual([]);
+  });
+
+  it('knows when a countdown is on screen', () => {
+    expect(hasCountdown([{ pond: 'alpha', members: [member('web', ready)] }])).toBe(false);
+    expect(hasCountdown([{ pond: 'alpha', members: [member('web', { state: 'reconnecting', attempt: 2, retryAt: 5_000, lastError: 'reset' })] }])).toBe(true);
+    expect(hasCountdown([{ pond: 'alpha', members: [member('web', { state: 'connecting', attempt: 1, retryAt: null, lastError: null })] }])).toBe(false);
+  });
+});
+
 describe('words', () => {
+  it('offers a browser address only for a forward that is up to a port web servers use', () => {
+    expect(browserAddress(forward({ remotePort: 8080, localPort: 51820 }))).toBe('http://127.0.0.1:51820/');
+    expect(browserAddress(forward({ remotePort: 5432 }))).toBeNull();
+    expect(browserAddress(forward({ remotePort: 8080, remote: 'closed' }))).toBeNull();
+    expect(browserAddress(forward({ remotePort: 8080, state: 'reconnecting', retryAt: null } as Partial<MeshForwardShape>))).toBeNull();
+  });
+
   it('formats bytes', () => {
     expect([0, 1536, 12 * 1024 * 1024, 3.25 * 1024 ** 3].map(formatBytes)).toEqual(['0 B', '1.5 KiB', '12 MiB', '3.3 GiB']);
   });

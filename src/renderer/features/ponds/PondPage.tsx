@@ -1,118 +1,88 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import type { PondMemberShape } from '../../../contract/index';
+import * as Tabs from '@radix-ui/react-tabs';
+import { useQuery } from '@tanstack/react-query';
+import { CONNECTION_WORDS, pondConnection, pondSummary } from '../../../contract/index';
 import { call } from '../../api/client';
+import { Badge } from '../../ui/Badge';
+import { CopyButton } from '../../ui/CopyButton';
 import { ErrorBox } from '../../ui/ErrorBox';
+import { CONNECTION_TONES } from '../../ui/tones';
+import { pondOf } from '../mesh/mesh-panel';
+import { useMeshAction, useMeshStatus } from '../mesh/use-mesh';
 import type { Nav } from '../nav';
 import { pondPanels } from '../pond-panels';
-import { formFromMember } from './form';
-import { HostForm } from './HostForm';
+import { RestoreSwitch } from '../ports/RestoreSwitch';
 
-type ManualMember = Extract<PondMemberShape, { origin: 'manual' }>;
-
-function RemoveButton({ member, onRemoved }: { member: ManualMember; onRemoved: () => void }) {
-  const [armed, setArmed] = useState(false);
-  const remove = useMutation({ mutationFn: () => call('hosts:remove', { id: member.id }), onSuccess: onRemoved });
-  if (!armed) {
+/** Copy exports in the header: the pond's lines for sh, whatever shell the Exports tab shows. */
+function CopyExports({ pond }: { pond: string }) {
+  const exports = useQuery({ queryKey: ['exports:get', pond, 'sh'], queryFn: () => call('exports:get', { pond, format: 'sh' }) });
+  const text = exports.data && exports.data.lines.length > 0 ? exports.data.text : undefined;
+  if (text === undefined) {
     return (
-      <button type="button" className="small" onClick={() => setArmed(true)} data-testid={`host-remove-${member.slug}`}>
-        Remove
+      <button type="button" className="small" disabled title="No forward is up, so there is nothing to export yet" data-testid="pond-copy-exports">
+        Copy exports
       </button>
     );
   }
-  return (
-    <span className="row">
-      <button type="button" className="small danger" disabled={remove.isPending} onClick={() => remove.mutate()} data-testid={`host-remove-confirm-${member.slug}`}>
-        Forget {member.slug}
-      </button>
-      <button type="button" className="small" onClick={() => setArmed(false)}>
-        Keep
-      </button>
-      {remove.error && <ErrorBox error={remove.error} />}
-    </span>
-  );
+  return <CopyButton text={text} label="Copy exports" what={`export lines of ${pond}`} testId="pond-copy-exports" />;
 }
 
-function MemberRow({ member, onEdit, onRemoved }: { member: PondMemberShape; onEdit: (m: ManualMember) => void; onRemoved: () => void }) {
+/**
+ * A pond's page: a header that stays put (name, state, Connect or Disconnect, Copy exports)
+ * and a tab per area. Tabs come from pond-panels.ts.
+ */
+export function PondPage({ pond, tab, navigate }: { pond: string; tab: string | undefined; navigate: (nav: Nav) => void }) {
+  const status = useMeshStatus();
+  const action = useMeshAction();
+  const mesh = pondOf(status.data, pond);
+  const summary = pondConnection(mesh);
+  const held = summary.connection !== 'not-connected';
+  const current = pondPanels.some((p) => p.id === tab) ? (tab as string) : (pondPanels[0]?.id ?? '');
   return (
-    <tr data-testid={`member-${member.slug}`}>
-      <td>
-        <strong>{member.slug || <span className="muted">(no slug)</span>}</strong>
-        <div className="muted mono">{member.origin === 'manual' ? 'hand-added' : member.leaseID}</div>
-      </td>
-      <td>{member.provider || <span className="muted">(none)</span>}</td>
-      <td>
-        <span className={`badge ${member.transport}`} data-testid={`member-${member.slug}-transport`}>
-          {member.transport}
-        </span>
-        {member.transports && member.transports.length > 1 && <div className="muted small-print">also {member.transports.filter((t) => t !== member.transport).join(', ')}</div>}
-      </td>
-      <td className="mono" data-testid={`member-${member.slug}-endpoint`}>
-        {member.endpoint}
-      </td>
-      <td>{member.note}</td>
-      <td>
-        {member.origin === 'manual' && (
-          <div className="row">
-            <button type="button" className="small" onClick={() => onEdit(member)} data-testid={`host-edit-${member.slug}`}>
-              Edit
-            </button>
-            <RemoveButton member={member} onRemoved={onRemoved} />
-          </div>
-        )}
-      </td>
-    </tr>
-  );
-}
-
-/** One pond: its members as crabbox's `pond peers` describes them, then the other areas' panels. */
-export function PondPage({ pond, navigate }: { pond: string; navigate: (nav: Nav) => void }) {
-  const queryClient = useQueryClient();
-  const query = useQuery({ queryKey: ['ponds:get', pond], queryFn: () => call('ponds:get', { name: pond }) });
-  const [editing, setEditing] = useState<ManualMember | null>(null);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['ponds:get', pond] });
-  const data = query.data;
-  return (
-    <section className="panel" aria-labelledby="pond-title" data-testid="pond-page">
-      <h2 id="pond-title">Pond “{pond}”</h2>
-      {query.error && <ErrorBox error={query.error} />}
-      {data && (
-        <table>
-          <thead>
-            <tr>
-              <th>Member</th>
-              <th>Provider</th>
-              <th>Transport</th>
-              <th>Endpoint</th>
-              <th>Note</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {data.members.map((member) => (
-              <MemberRow key={`${member.origin}:${member.leaseID}`} member={member} onEdit={setEditing} onRemoved={refresh} />
-            ))}
-          </tbody>
-        </table>
-      )}
-      {editing && (
-        <HostForm
-          key={editing.id}
-          id={editing.id}
-          initial={formFromMember(pond, editing)}
-          onCancel={() => setEditing(null)}
-          onDone={() => {
-            setEditing(null);
-            refresh();
-          }}
-        />
-      )}
-      {pondPanels.map((panel) => (
-        <div key={panel.id} className="ponds-panel" aria-label={panel.title}>
-          <h3>{panel.title}</h3>
-          <panel.Component pond={pond} navigate={navigate} />
+    <Tabs.Root className="pond-page" value={current} onValueChange={(next) => navigate({ view: 'ponds', pond, tab: next })} data-testid="pond-page">
+      <header className="pond-header">
+        <div className="pond-title-row">
+          <button type="button" className="small back" onClick={() => navigate({ view: 'ponds' })} data-testid="pond-back">
+            <span aria-hidden="true">‹ </span>All ponds
+          </button>
+          <h1 id="pond-title" className="pond-title">
+            {pond}
+          </h1>
+          <Badge tone={CONNECTION_TONES[summary.connection]} testId="pond-state">
+            {CONNECTION_WORDS[summary.connection]}
+          </Badge>
+          {held && (
+            <span className="muted nowrap small-print" data-testid="pond-summary">
+              {pondSummary(mesh)}
+            </span>
+          )}
         </div>
+        <div className="row pond-actions">
+          {held ? (
+            <button type="button" disabled={action.isPending} onClick={() => action.mutate({ verb: 'disconnect', pond })} data-testid="mesh-disconnect">
+              Disconnect
+            </button>
+          ) : (
+            <button type="button" className="primary" disabled={action.isPending} onClick={() => action.mutate({ verb: 'connect', pond })} data-testid="mesh-connect">
+              Connect
+            </button>
+          )}
+          <CopyExports pond={pond} />
+          <RestoreSwitch pond={pond} />
+        </div>
+        <Tabs.List className="tabs" aria-label={`Sections of pond ${pond}`}>
+          {pondPanels.map((panel) => (
+            <Tabs.Trigger key={panel.id} value={panel.id} className="tab" data-testid={`pond-tab-${panel.id}`}>
+              {panel.title}
+            </Tabs.Trigger>
+          ))}
+        </Tabs.List>
+      </header>
+      {action.error && <ErrorBox error={action.error} title={held ? 'Disconnect' : 'Connect'} />}
+      {pondPanels.map((panel) => (
+        <Tabs.Content key={panel.id} value={panel.id} className="tab-panel">
+          <panel.Component pond={pond} navigate={navigate} />
+        </Tabs.Content>
       ))}
-    </section>
+    </Tabs.Root>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PondMemberShape } from '../../../contract/index';
-import { emptyForm, errorsByField, formFromMember, inputFromForm, transportCounts } from './form';
+import { emptyForm, errorsByField, formFromMember, inputFromForm } from './form';
 
 describe('host form', () => {
   it('starts empty with port 22 and the given pond', () => {
@@ -31,13 +31,5 @@ describe('host form', () => {
 
   it('groups errors by field, joining several for one field', () => {
     expect(errorsByField([{ field: 'host', message: 'a' }, { field: 'port', message: 'b' }, { field: 'host', message: 'c' }])).toEqual({ host: 'a; c', port: 'b' });
-  });
-
-  it('lists non-zero transport counts in a fixed order', () => {
-    expect(transportCounts({ none: 1, ssh: 2, tailnet: 0, url: 3, pending: 0 })).toEqual([
-      { transport: 'url', count: 3 },
-      { transport: 'ssh', count: 2 },
-      { transport: 'none', count: 1 },
-    ]);
   });
 });

@@ -1,5 +1,6 @@
 /** The hand-added host form as plain data: what the inputs hold, what the API takes back. */
-import type { HostField, HostInput, PondMemberShape } from '../../../contract/index';
+import type { HostField, HostInput } from '../../../contract/index';
+import type { ManualMember } from './members';
 
 export interface HostFormState {
   pond: string;
@@ -18,8 +19,6 @@ export type FieldErrors = Partial<Record<HostField, string>>;
 export function emptyForm(pond = ''): HostFormState {
   return { pond, slug: '', host: '', port: '22', user: '', identityFile: '', expose: '' };
 }
-
-type ManualMember = Extract<PondMemberShape, { origin: 'manual' }>;
 
 export function formFromMember(pond: string, member: ManualMember): HostFormState {
   return {
@@ -50,12 +49,4 @@ export function errorsByField(errors: readonly { field: HostField; message: stri
   const out: FieldErrors = {};
   for (const { field, message } of errors) out[field] = out[field] ? `${out[field]}; ${message}` : message;
   return out;
-}
-
-const ORDER = ['tailnet', 'url', 'ssh', 'pending', 'none'] as const;
-export type TransportName = (typeof ORDER)[number];
-
-/** The non-zero transport counts in a fixed order, for badges. */
-export function transportCounts(counts: Record<TransportName, number>): { transport: TransportName; count: number }[] {
-  return ORDER.filter((t) => counts[t] > 0).map((transport) => ({ transport, count: counts[transport] }));
 }

@@ -1,34 +1,38 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ReleasePlanShape, ReleaseProgressShape } from '../../../contract/index';
 import { call, useEvent } from '../../api/client';
+import { Badge } from '../../ui/Badge';
 import { ErrorBox } from '../../ui/ErrorBox';
-import { applyProgress, inFlight, initialProgress, memberStatus } from './progress';
+import { Modal } from '../../ui/Modal';
+import { useCompact } from '../../ui/use-media';
+import { providerName } from '../ponds/members';
+import { applyProgress, confirmMatches, inFlight, initialProgress, memberStatus, summaryText } from './progress';
 
 function CrabboxLine({ plan }: { plan: ReleasePlanShape }) {
   const status = plan.crabbox;
-  if (status.state === 'ready') {
-    return (
-      <p className="muted" data-testid="release-crabbox">
-        Using crabbox {status.version} <span className="mono">({status.path})</span>
-        {status.note && ` — ${status.note}`}
-      </p>
-    );
-  }
-  return null;
+  if (status.state !== 'ready') return null;
+  return (
+    <p className="muted small-print" data-testid="release-crabbox">
+      Using crabbox {status.version} (<span className="path">{status.path}</span>)
+      {status.note && ` — ${status.note}`}
+    </p>
+  );
 }
 
 /**
- * The release confirmation: names the pond, lists every member with its provider and what
- * will happen to it, then shows each member's progress and the summary. Closing it does not
- * cancel a running release; "Stop releasing" does (stops already running finish).
+ * The release confirmation, at window level so it outlives the pond's page: names the pond,
+ * lists every member with what will happen to it, asks for the pond's name to confirm, then
+ * shows each member's progress and always ends on the summary. Closing it does not cancel a
+ * running release; Stop releasing does (members already stopping finish).
  */
 export function ReleaseDialog({ pond, onClose }: { pond: string; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const queryClient = useQueryClient();
-  const plan = useQuery({ queryKey: ['release:plan', pond], queryFn: () => call('release:plan', { pond }), staleTime: 0 });
+  const compact = useCompact();
+  const plan = useQuery({ queryKey: ['release:plan', pond], queryFn: () => call('release:plan', { pond }), staleTime: 0, gcTime: 0 });
   const normalized = plan.data?.pond ?? '';
   const [progress, setProgress] = useState(() => initialProgress(normalized));
+  const [typed, setTyped] = useState('');
   useEffect(() => setProgress((state) => (state.pond === normalized ? state : initialProgress(normalized))), [normalized]);
   useEvent(
     'release:progress',
@@ -37,41 +41,28 @@ export function ReleaseDialog({ pond, onClose }: { pond: string; onClose: () => 
   const start = useMutation({ mutationFn: (members: string[]) => call('release:start', { pond, members }) });
   const cancel = useMutation({ mutationFn: () => call('release:cancel', { pond }) });
 
-  useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
-  }, []);
-
   const close = () => {
     void queryClient.invalidateQueries();
-    dialog.current?.close();
     onClose();
   };
 
   const data = plan.data;
-  const running = start.isPending || (data?.running ?? false) || (inFlight(progress) > 0 && !progress.summary);
   const summary = progress.summary ?? start.data;
-  const confirmable = data !== undefined && data.disabledReason === undefined && !running && !summary;
+  const running = !summary && (start.isPending || (data?.running ?? false) || inFlight(progress) > 0);
+  const confirmable = data !== undefined && data.disabledReason === undefined && !running && !summary && data.members.length > 0;
+  const name = data?.pond ?? pond;
+  const matches = confirmMatches(typed, name);
 
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby="release-title"
-      data-testid="release-dialog"
-      onCancel={(event) => {
-        event.preventDefault();
-        close();
-      }}
-    >
-      <h2 id="release-title">Release pond “{data?.pond ?? pond}”</h2>
+    <Modal open onClose={close} testId="release-dialog" title={`Release pond ${name}`} wide>
       {plan.isPending && <p className="muted">Looking up the pond’s members…</p>}
       {plan.error && <ErrorBox error={plan.error} />}
       {data && (
         <div className="stack">
-          {data.members.length > 0 && (
+          {data.members.length > 0 && !summary && (
             <p>
-              Every crabbox lease below is stopped with <span className="mono">crabbox stop</span> (four at a time) and
-              every hand-added host is forgotten; those machines are not touched. The pond’s forwards are disconnected first.
+              Every crabbox lease below is stopped with your own crabbox (four at a time) and every hand-added host is forgotten; those machines are not
+              touched. The pond’s forwards are disconnected first.
             </p>
           )}
           <CrabboxLine plan={data} />
@@ -86,76 +77,79 @@ export function ReleaseDialog({ pond, onClose }: { pond: string; onClose: () => 
             </p>
           ))}
           {data.members.length > 0 && (
-            <table data-testid="release-members">
-              <thead>
-                <tr>
-                  <th>Member</th>
-                  <th>Provider</th>
-                  <th>What happens</th>
-                  <th>Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.members.map((member) => {
-                  const status = memberStatus(progress.members[member.key], member.action);
-                  return (
-                    <tr key={member.key} data-testid={`release-member-${member.id}`}>
-                      <td>
-                        {member.slug || '—'}
-                        <div className="mono muted">{member.id}</div>
-                      </td>
-                      <td>{member.provider || '—'}</td>
-                      <td>{member.detail}</td>
-                      <td>
-                        {status && (
-                          <>
-                            <span className={`badge ${status.tone}`} data-testid="release-member-status">
-                              {status.label}
-                            </span>
-                            {status.detail && <div className="muted">{status.detail}</div>}
-                          </>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <ul className={compact ? 'cards' : 'release-members'} data-testid="release-members">
+              {data.members.map((member) => {
+                const status = memberStatus(progress.members[member.key], member.action);
+                return (
+                  <li key={member.key} className={compact ? 'card' : 'release-member'} data-testid={`release-member-${member.id}`}>
+                    <span className="release-who">
+                      <strong>{member.slug || member.id}</strong> <span className="muted nowrap">{member.provider ? providerName(member.provider) : 'hand-added'}</span>
+                      <span className="muted small-print nowrap"> {member.id}</span>
+                    </span>
+                    <span className="release-what muted">{member.detail}</span>
+                    <span className="release-status">
+                      {status && (
+                        <>
+                          <Badge tone={status.tone === 'stopped' ? 'neutral' : status.tone} testId="release-member-status">
+                            {status.label}
+                          </Badge>
+                          {status.detail && <span className="small-print"> {status.detail}</span>}
+                        </>
+                      )}
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
           )}
           {summary && (
-            <div data-testid="release-summary" role="status">
-              <strong>{summary.message}</strong>
+            <div className={summary.status === 'failed' ? 'error-box' : 'summary'} data-testid="release-summary" role={summary.status === 'failed' ? 'alert' : 'status'}>
+              <strong>{summaryText(summary)}</strong>
               {summary.notes.map((note) => (
-                <p key={note} className="muted">
-                  {note}
-                </p>
+                <p key={note}>{note}</p>
               ))}
             </div>
           )}
-          {start.error && <ErrorBox error={start.error} title="Release did not finish cleanly" />}
+          {start.error && !summary && <ErrorBox error={start.error} title="The release did not finish" />}
           {cancel.error && <ErrorBox error={cancel.error} />}
+          {confirmable && (
+            <form
+              className="stack"
+              onSubmit={(event) => {
+                event.preventDefault();
+                if (matches) start.mutate(data.members.map((m) => m.key));
+              }}
+            >
+              <label className="field">
+                <span>
+                  To confirm, type the pond’s name: <strong className="nowrap">{name}</strong>
+                </span>
+                <input value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" spellCheck={false} data-testid="release-confirm-name" />
+              </label>
+              <div className="row end">
+                <button type="button" onClick={close} data-testid="release-close">
+                  Cancel
+                </button>
+                <button type="submit" className="danger solid" disabled={!matches} data-testid="release-confirm">
+                  Release {data.members.length === 1 ? '1 member' : `${data.members.length} members`}
+                </button>
+              </div>
+            </form>
+          )}
         </div>
       )}
-      <div className="row" style={{ justifyContent: 'flex-end', marginTop: 16 }}>
-        {running && (
-          <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending || cancel.data?.cancelled} data-testid="release-cancel">
-            {cancel.data?.cancelled ? 'Stopping after the running members…' : 'Stop releasing'}
+      {!confirmable && (
+        <div className="row end">
+          {running && (
+            <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending || cancel.data?.cancelled} data-testid="release-cancel">
+              {cancel.data?.cancelled ? 'Stopping after the running members…' : 'Stop releasing'}
+            </button>
+          )}
+          <button type="button" onClick={close} data-testid="release-close">
+            Close
           </button>
-        )}
-        {confirmable && data.members.length > 0 && (
-          <button
-            type="button"
-            className="danger"
-            data-testid="release-confirm"
-            onClick={() => start.mutate(data.members.map((m) => m.key))}
-          >
-            Release {data.members.length} member{data.members.length === 1 ? '' : 's'}
-          </button>
-        )}
-        <button type="button" onClick={close} data-testid="release-close">
-          {summary || !confirmable ? 'Close' : 'Cancel'}
-        </button>
-      </div>
-    </dialog>
+        </div>
+      )}
+    </Modal>
   );
 }

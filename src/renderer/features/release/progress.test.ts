@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MemberResultShape, ReleaseSummaryShape } from '../../../contract/index';
-import { applyProgress, inFlight, initialProgress, memberStatus } from './progress';
+import { applyProgress, confirmMatches, inFlight, initialProgress, memberStatus, summaryText } from './progress';
 
 const member = { key: 'crabbox:cbx_a', kind: 'crabbox', slug: 'web', provider: 'hetzner', id: 'cbx_a', action: 'stop', detail: '' } as const;
 const result = (outcome: MemberResultShape['outcome']): MemberResultShape => ({ ...member, outcome });
@@ -46,5 +46,26 @@ describe('release progress', () => {
     expect(done({ status: 'skipped', reason: 'gone', warning: false, output: '' })).toMatchObject({ tone: 'stopped' });
     expect(done({ status: 'cancelled' })).toMatchObject({ label: 'not started' });
     expect(memberStatus(undefined, 'stop')).toBeUndefined();
+  });
+});
+
+describe('release words', () => {
+  const result = (outcome: MemberResultShape['outcome']): MemberResultShape => ({ ...member, outcome });
+  it('sums up in plain words with real plurals', () => {
+    const mixed: ReleaseSummaryShape = {
+      ...summary,
+      status: 'failed',
+      members: [result({ status: 'released', claim: 'removed', output: '' }), result({ status: 'released', claim: 'retained', output: '' }), result({ status: 'failed', message: 'x', output: '' })],
+      counts: { released: 1, retained: 1, forgotten: 0, failed: 1, skipped: 0, cancelled: 0 },
+    };
+    expect(summaryText(mixed)).toBe('Pond p: 2 of 3 members released, crabbox keeps the claim of 1 reusable machine, 1 failed.');
+    expect(summaryText({ ...summary, members: [result({ status: 'released', claim: 'removed', output: '' })] })).toBe('Pond p: 1 of 1 member released.');
+    expect(summaryText({ ...summary, members: [] })).toBe('Pond p has nothing to release.');
+    expect(summaryText(mixed)).not.toContain('(s)');
+  });
+
+  it('confirms against the pond shown', () => {
+    expect(confirmMatches(' Demo ', 'demo')).toBe(true);
+    expect(confirmMatches('dem', 'demo')).toBe(false);
   });
 });

@@ -4,6 +4,10 @@
  */
 import type { MemberResultShape, ReleaseProgressShape, ReleaseSummaryShape } from '../../../contract/index';
 
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export type MemberProgress =
   | { phase: 'queued' }
   | { phase: 'running' }
@@ -75,4 +79,23 @@ export function memberStatus(progress: MemberProgress | undefined, action: 'stop
 /** Members whose stop is still queued or running. */
 export function inFlight(state: ReleaseProgressState): number {
   return Object.values(state.members).filter((m) => m.phase !== 'done').length;
+}
+
+/** The summary in the window's words, from its counts (crabbox's `member(s)` line is the CLI's). */
+export function summaryText(summary: ReleaseSummaryShape): string {
+  const { counts } = summary;
+  const total = summary.members.length;
+  if (total === 0) return `Pond ${summary.pond} has nothing to release.`;
+  const done = counts.released + counts.retained + counts.forgotten;
+  const parts = [`${done} of ${count(total, 'member', 'members')} released`];
+  if (counts.retained > 0) parts.push(`crabbox keeps the claim of ${count(counts.retained, 'reusable machine', 'reusable machines')}`);
+  if (counts.failed > 0) parts.push(`${counts.failed} failed`);
+  if (counts.skipped > 0) parts.push(`${counts.skipped} skipped`);
+  if (counts.cancelled > 0) parts.push(`${counts.cancelled} not started because the release was stopped`);
+  return `Pond ${summary.pond}: ${parts.join(', ')}.`;
+}
+
+/** The typed confirmation matches the pond shown (case and spaces aside). */
+export function confirmMatches(typed: string, pond: string): boolean {
+  return typed.trim().toLowerCase() === pond.toLowerCase();
 }
