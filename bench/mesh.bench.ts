@@ -12,7 +12,9 @@
  * perf_hooks.monitorEventLoopDelay on the forwarder's main thread) during a 1 GiB download;
  * round-trip time of 2,000 small messages (mean, p99); bring-up of a 20-member pond (20 sshd
  * ports on two sshd instances) against 20 ssh processes started together (median of the
- * rounds' ratios); and the engine's resident memory with 20 members × 5 forwards idle.
+ * rounds' ratios); and the engine's resident memory with 20 members × 5 forwards idle (its
+ * data-plane threads run the worker built as `npm run build` builds it, into the run's temp
+ * directory).
  *
  * MESH_BENCH_ONLY=throughput stops after the throughput and event-loop figures.
  * MESH_BENCH_PROFILE=<dir> runs the forwarder under `node --cpu-prof` (its data-plane threads
@@ -28,7 +30,8 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { sharedDataPlane } from '../src/engine/mesh/data-plane/data-plane';
+import { Worker } from 'node:worker_threads';
+import { DataPlane, sharedDataPlane } from '../src/engine/mesh/data-plane/data-plane';
 import { MeshManager } from '../src/engine/mesh/manager';
 import { inMemoryPortMemory, PortAllocator } from '../src/engine/mesh/port-allocator';
 import { findFreePortRange } from '../src/engine/mesh/testing/ports';
@@ -70,6 +73,10 @@ function rpc(child: ChildProcess): { next(): Promise<unknown>; call(message: unk
     const w = waiting.shift();
     if (w) w(line);
     else queue.push(line);
+  });
+  // A helper that dies answers every question left with an error instead of leaving the run hanging.
+  child.once('exit', (code, signal) => {
+    for (const w of waiting.splice(0)) w(JSON.stringify({ error: `a helper process exited (${signal ?? code}) before it answered` }));
   });
   const next = () =>
     new Promise<unknown>((resolve, reject) => {
@@ -208,7 +215,10 @@ async function roleRss(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const baseline = process.memoryUsage().rss;
+  // The worker as the app and the CLI ship it: from source, each thread would also hold tsx.
+  const workerBundle = process.env.MESH_BENCH_WORKER!;
   const manager = new MeshManager({
+    dataPlane: new DataPlane(undefined, () => new Worker(workerBundle)),
     resolveMembers: async () => config.members,
     allocator: new PortAllocator({ memory: inMemoryPortMemory(), ...config.range }),
     askPassphrase: async () => null,
@@ -359,6 +369,20 @@ function member(name: string, sshd: Sshd, sshPort: number, ports: number[], know
     target: { host: '127.0.0.1', port: sshPort, fallbackPorts: [], user: sshd.user, auth: { kind: 'key', keyPath: sshd.clientKeyPath }, knownHostsPath: knownHosts },
     ports,
   };
+}
+
+/**
+ * Builds the CLI as `npm run build` does, into node_modules/.cache (where its dependencies
+ * resolve); resolves with its data-plane worker.
+ */
+function buildWorker(): Promise<string> {
+  const root = path.dirname(path.dirname(SELF));
+  const outDir = path.join(root, 'node_modules', '.cache', 'mesh-bench-cli');
+  const vite = spawn(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.cli.config.ts', '--outDir', outDir, '--logLevel', 'error'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    vite.once('error', reject);
+    vite.once('exit', (code) => (code === 0 ? resolve(path.join(outDir, 'mesh-worker.js')) : reject(new Error(`building the data-plane worker failed (vite exited with ${code})`))));
+  });
 }
 
 function newManager(members: MeshMember[], range: { min: number; max: number }): MeshManager {
@@ -565,12 +589,13 @@ export async function run(): Promise<BenchResult[]> {
     results.push({ name: '20-member bring-up, openssh', value: round(median(sshUp), 1), unit: 'ms', note: `20 \`ssh -N -L\` processes started together (range ${spread(sshUp, 0)})` });
     results.push({ name: '20-member bring-up, ours/openssh', value: round(upRatio), unit: 'ratio', goal: '≤ 0.5', ok: upRatio <= 0.5, note: `median of the rounds' ratios; range ${spread(upRatios)}` });
 
-    // Memory: 20 members × 5 forwards, idle, in a process of its own.
+    // Memory: 20 members × 5 forwards, idle, in a process of its own, with the built worker.
+    const workerBundle = await buildWorker();
     const rssMembers = memberPorts.map((p, i) => member(`m${String(i).padStart(2, '0')}`, sshd, p, services.echoes, ourKnownHosts));
-    const rssChild = spawnRole('rss', membersConfigEnv({ members: rssMembers.map((m) => ({ ...m, pond: 'rss' })), range }), ['--expose-gc']);
+    const rssChild = spawnRole('rss', { ...membersConfigEnv({ members: rssMembers.map((m) => ({ ...m, pond: 'rss' })), range }), MESH_BENCH_WORKER: workerBundle }, ['--expose-gc']);
     children.push(rssChild);
     const rss = (await rpc(rssChild).next()) as { baseline: number; idle: number; forwards: number };
-    results.push({ name: 'idle RSS, 20 members × 5 forwards', value: round(rss.idle / MiB, 1), unit: 'MiB', note: `whole Node process incl. tsx loader and the data-plane threads; ${rss.forwards} forwards ready` });
+    results.push({ name: 'idle RSS, 20 members × 5 forwards', value: round(rss.idle / MiB, 1), unit: 'MiB', note: `whole Node process (its main thread runs the engine through tsx) and its data-plane threads, built as the CLI builds them; ${rss.forwards} forwards ready` });
     results.push({ name: 'idle RSS added by the mesh', value: round((rss.idle - rss.baseline) / MiB, 1), unit: 'MiB', note: 'RSS after bring-up minus RSS before, same process' });
     return results;
   } finally {
