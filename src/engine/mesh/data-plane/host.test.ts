@@ -63,8 +63,11 @@ async function connected(send: (message: ToPlane) => void, next: ReturnType<type
     config: { host: '127.0.0.1', port: server.port, username: 'tester', auth: { kind: 'key', publicKey: parsed.getPublicSSH() }, readyTimeout: 10_000, keepaliveInterval: 0, keepaliveCountMax: 3, algorithms: {} },
   });
   const verify = await next('verify');
+  // Only the key's bytes cross, not the socket's read buffer it was parsed from.
+  expect(verify.key.buffer.byteLength).toBe(verify.key.byteLength);
   send({ op: 'verified', id, request: verify.request, ok: true });
   const sign = await next('sign');
+  expect(sign.data.buffer.byteLength).toBe(sign.data.byteLength);
   send({ op: 'signed', id, request: sign.request, signature: parsed.sign(Buffer.from(sign.data), sign.hash ?? undefined), error: null });
   await next('ready');
 }

@@ -10,7 +10,7 @@ import ssh2 from 'ssh2';
 import type { AgentAuthMethod, ClientChannel } from 'ssh2';
 import { listenLoopback, type LoopbackListener } from '../loopback-listener';
 import { pipeChannel } from './pipe';
-import { toWireError, type FromPlane, type PlaneSshConfig, type ToPlane } from './protocol';
+import { ownBytes, toWireError, type FromPlane, type PlaneSshConfig, type ToPlane } from './protocol';
 import { RemoteSigner } from './remote-signer';
 import { connectSlabSocket } from './slab-socket';
 
@@ -156,7 +156,7 @@ export class PlaneHost {
             type: 'agent',
             username: config.username,
             agent: new RemoteSigner(config.auth.publicKey, async (data, hash) => {
-              const answer = await this.ask(id, (request) => ({ ev: 'sign', id, request, data, hash }));
+              const answer = await this.ask(id, (request) => ({ ev: 'sign', id, request, data: ownBytes(data), hash }));
               if (answer.op !== 'signed' || !answer.signature) throw new Error(answer.op === 'signed' && answer.error ? answer.error : 'the key could not sign');
               return Buffer.from(answer.signature);
             }),
@@ -174,7 +174,7 @@ export class PlaneHost {
         keepaliveCountMax: config.keepaliveCountMax,
         algorithms: config.algorithms,
         hostVerifier: (key: Buffer, callback: (valid: boolean) => void) => {
-          void this.ask(id, (request) => ({ ev: 'verify', id, request, key })).then((answer) => callback(answer.op === 'verified' && answer.ok));
+          void this.ask(id, (request) => ({ ev: 'verify', id, request, key: ownBytes(key) })).then((answer) => callback(answer.op === 'verified' && answer.ok));
         },
       });
     } catch (error) {

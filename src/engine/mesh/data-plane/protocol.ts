@@ -75,6 +75,16 @@ export type FromPlane =
   | { ev: 'accepted'; listener: number; local: number; sourcePort: number }
   | { ev: 'local-closed'; listener: number; local: number };
 
+/**
+ * The bytes of a view in a buffer of their own, for a message: posting a view copies its
+ * whole ArrayBuffer, and ssh2's Buffers are slices of bigger ones (Node's 8 KiB pool, or the
+ * 1 MiB slab a socket read into: copying that for each host key cost a 20-member bring-up
+ * half its time, docs/connect.md "Performance").
+ */
+export function ownBytes(view: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(view);
+}
+
 export function toWireError(error: Error & { code?: unknown; level?: unknown; reason?: unknown }): WireError {
   return {
     message: error.message,

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { PortListener } from '../loopback-listener';
-import { fromWireError, type FromPlane, type PlaneSshConfig, type ToPlane, type WireError } from './protocol';
+import { fromWireError, ownBytes, type FromPlane, type PlaneSshConfig, type ToPlane, type WireError } from './protocol';
 
 /** What a handle needs from its thread. */
 export interface PlaneLink {
@@ -106,7 +106,8 @@ export class RemoteConnection extends EventEmitter {
 
   handshake(config: PlaneSshConfig, hooks: SshHooks): void {
     this.hooks = hooks;
-    this.link.send({ op: 'ssh', id: this.id, config });
+    const auth = config.auth.kind === 'key' ? { kind: 'key' as const, publicKey: ownBytes(config.auth.publicKey) } : config.auth;
+    this.link.send({ op: 'ssh', id: this.id, config: { ...config, auth } });
   }
 
   forwardOut(sourcePort: number, remotePort: number): Promise<RemoteChannel> {
@@ -139,7 +140,7 @@ export class RemoteConnection extends EventEmitter {
       case 'sign': {
         try {
           if (!this.hooks) throw new Error('no key to sign with');
-          const signature = this.hooks.sign(Buffer.from(message.data), message.hash);
+          const signature = ownBytes(this.hooks.sign(Buffer.from(message.data), message.hash));
           this.link.send({ op: 'signed', id: this.id, request: message.request, signature, error: null });
         } catch (error) {
           this.link.send({ op: 'signed', id: this.id, request: message.request, signature: null, error: (error as Error).message });
