@@ -16,7 +16,9 @@
  * data-plane threads run the worker built as `npm run build` builds it, into the run's temp
  * directory).
  *
- * MESH_BENCH_ONLY=throughput stops after the throughput and event-loop figures.
+ * MESH_BENCH_ONLY=throughput stops after the throughput and event-loop figures; =upload or
+ * =download measures only that direction (the event-loop figures come with downloads), so a
+ * profile (below) holds one direction.
  * MESH_BENCH_PROFILE=<dir> runs the forwarder under `node --cpu-prof` (its data-plane threads
  * too), writing one .cpuprofile per thread into <dir>; `node --import tsx bench/cpu-profile.ts
  * <dir>` prints their top frames. The same file plays four helper roles when MESH_BENCH_ROLE
@@ -51,6 +53,9 @@ const RTT_SIZE = 64;
 /** Many short batches, so drift in a shared machine's load hits both sides alike. */
 const RTT_BATCHES = 20;
 const BRING_UP_MEMBERS = 20;
+const ONLY = process.env.MESH_BENCH_ONLY;
+if (ONLY !== undefined && !['throughput', 'upload', 'download'].includes(ONLY)) throw new Error(`MESH_BENCH_ONLY must be throughput, upload or download, not ${JSON.stringify(ONLY)}`);
+const DIRECTIONS = (['upload', 'download'] as const).filter((op) => ONLY === undefined || ONLY === 'throughput' || ONLY === op);
 const SELF = fileURLToPath(import.meta.url);
 const MiB = 1024 * 1024;
 
@@ -485,7 +490,7 @@ export async function run(): Promise<BenchResult[]> {
       (cpuPerGiB[`${op}/${who}`] ??= []).push(((cpuSeconds(who) - before) * (1024 * MiB)) / bytes);
       return bytes / MiB / (ms / 1000);
     };
-    for (const op of ['upload', 'download'] as const) {
+    for (const op of DIRECTIONS) {
       await bulkRun('ours', op, BULK_BYTES);
       await bulkRun('openssh', op, BULK_BYTES);
       cpuPerGiB[`${op}/ours`] = [];
@@ -496,7 +501,7 @@ export async function run(): Promise<BenchResult[]> {
         }
       }
     }
-    for (const op of ['upload', 'download'] as const) {
+    for (const op of DIRECTIONS) {
       const ours = rates[`${op}/ours`]!;
       const theirs = rates[`${op}/openssh`]!;
       const ratios = ours.map((o, i) => o / theirs[i]!);
@@ -512,19 +517,21 @@ export async function run(): Promise<BenchResult[]> {
     }
 
     // The owner's main thread while a 1 GiB download goes through one of its forwards.
-    await forwarder.call('lag');
-    await driver.call({ op: 'download', port: ourBulk, bytes: LAG_BYTES });
-    const lag = (await forwarder.call('lag?')) as { p50: number; p99: number; max: number; samples: number };
-    const lagNote = `forwarder's main thread during a 1 GiB download through one forward (perf_hooks.monitorEventLoopDelay, 1 ms resolution, ${lag.samples} samples)`;
-    results.push({ name: 'owner event-loop delay p50', value: round(lag.p50, 2), unit: 'ms', note: lagNote });
-    results.push({ name: 'owner event-loop delay p99', value: round(lag.p99, 2), unit: 'ms', goal: '≤ 10', ok: lag.p99 <= 10 });
-    results.push({ name: 'owner event-loop delay max', value: round(lag.max, 2), unit: 'ms' });
+    if (DIRECTIONS.includes('download')) {
+      await forwarder.call('lag');
+      await driver.call({ op: 'download', port: ourBulk, bytes: LAG_BYTES });
+      const lag = (await forwarder.call('lag?')) as { p50: number; p99: number; max: number; samples: number };
+      const lagNote = `forwarder's main thread during a 1 GiB download through one forward (perf_hooks.monitorEventLoopDelay, 1 ms resolution, ${lag.samples} samples)`;
+      results.push({ name: 'owner event-loop delay p50', value: round(lag.p50, 2), unit: 'ms', note: lagNote });
+      results.push({ name: 'owner event-loop delay p99', value: round(lag.p99, 2), unit: 'ms', goal: '≤ 10', ok: lag.p99 <= 10 });
+      results.push({ name: 'owner event-loop delay max', value: round(lag.max, 2), unit: 'ms' });
+    }
 
     const stopForwarder = async () => {
       forwarderChild.stdin!.write(`${JSON.stringify('stop')}\n`);
       await new Promise((resolve) => forwarderChild.once('exit', resolve));
     };
-    if (process.env.MESH_BENCH_ONLY === 'throughput') {
+    if (ONLY !== undefined) {
       await stopForwarder();
       return results;
     }
