@@ -9,8 +9,10 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rolldownOptions: {
-        input: { index: resolve(root, 'src/electron/main.ts') },
-        output: { format: 'es', entryFileNames: '[name].js' },
+        // The mesh's data-plane worker is started from beside whichever file runs it, so
+        // every chunk is written flat into out/main (src/engine/mesh/data-plane/worker-script.ts).
+        input: { index: resolve(root, 'src/electron/main.ts'), 'mesh-worker': resolve(root, 'src/engine/mesh/data-plane/worker.ts') },
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

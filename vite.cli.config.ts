@@ -10,7 +10,11 @@ const external = [
   ...Object.keys(pkg.dependencies),
 ].map((name) => new RegExp(`^${name.replace(/[/\\^$*+?.()|[\]{}]/g, '\\$&')}(/.*)?$`));
 
-/** The `pond` CLI: one ESM file for Node, dependencies left to node_modules. */
+/**
+ * The `pond` CLI: ESM for Node, dependencies left to node_modules. Beside pond.js: the mesh's
+ * data-plane worker (mesh-worker.js) and the chunks the two share, all flat in out/cli
+ * (src/engine/mesh/data-plane/worker-script.ts finds the worker beside the running file).
+ */
 export default defineConfig({
   plugins: [
     {
@@ -24,11 +28,17 @@ export default defineConfig({
     outDir: resolve(root, 'out/cli'),
     emptyOutDir: true,
     target: 'node20',
-    ssr: resolve(root, 'src/cli/pond.ts'),
+    ssr: true,
     minify: false,
     rolldownOptions: {
+      input: { pond: resolve(root, 'src/cli/pond.ts'), 'mesh-worker': resolve(root, 'src/engine/mesh/data-plane/worker.ts') },
       external,
-      output: { format: 'es', entryFileNames: 'pond.js', banner: '#!/usr/bin/env node' },
+      output: {
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: '[name]-[hash].js',
+        banner: (chunk) => (chunk.isEntry && chunk.name === 'pond' ? '#!/usr/bin/env node' : ''),
+      },
     },
   },
 });

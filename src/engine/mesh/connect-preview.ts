@@ -4,6 +4,7 @@
  * no file written and no new port remembered.
  */
 import { forwardTable, forwardTableJSON, planForwards, type PondFilePaths } from '../exports';
+import { listenLoopback } from './loopback-listener';
 import type { BoundPort, PortAllocator, PortMove } from './port-allocator';
 import type { MeshMember } from './types';
 
@@ -17,7 +18,7 @@ export async function previewForwardTable(
   const bound: BoundPort[] = [];
   try {
     const forwards = await planForwards(members, async (member, remotePort) => {
-      const port = await allocator.bind({ pond, member: member.name, remotePort }, (socket) => socket.destroy());
+      const port = await allocator.bind({ pond, member: member.name, remotePort }, (p) => listenLoopback(p, (socket) => socket.destroy()));
       bound.push(port);
       if (port.moved) onMove(member.name, remotePort, port.moved);
       return port.port;

@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DataPlane } from './data-plane/data-plane';
 import { Forward } from './forward';
 import { inMemoryPortMemory, PortAllocator } from './port-allocator';
 import { DEFAULT_TUNING, MemberSession, systemClock } from './session';
@@ -20,6 +21,9 @@ let session: MemberSession;
 let allocator: PortAllocator;
 let changes = 0;
 const forwards: Forward[] = [];
+const plane = new DataPlane(1);
+/** The member's data-plane thread: its session's connection and its forwards' listeners. */
+const lane = plane.lane();
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'forward-'));
@@ -34,7 +38,7 @@ beforeAll(async () => {
     knownHostsPath: path.join(dir, 'known_hosts'),
   };
   const member: MeshMember & { target: SshTarget } = { pond: 'alpha', name: 'web', leaseID: 'cbx_1', provider: 'hetzner', origin: 'crabbox', target, ports: [echo.port] };
-  session = new MemberSession(member, { clock: systemClock, tuning: { ...DEFAULT_TUNING, backoffBaseMs: 100 }, keys: new KeyRing(), askPassphrase: async () => null, onChange: () => {} });
+  session = new MemberSession(member, { clock: systemClock, tuning: { ...DEFAULT_TUNING, backoffBaseMs: 100 }, keys: new KeyRing(), askPassphrase: async () => null, lane, onChange: () => {} });
   const { min, max } = await findFreePortRange(10);
   allocator = new PortAllocator({ memory: inMemoryPortMemory(), min, max });
   session.start();
@@ -47,13 +51,14 @@ afterEach(async () => {
 
 afterAll(async () => {
   session.stop();
+  await plane.close();
   await sshd.stop();
   await echo.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 function makeForward(remotePort: number, alloc = allocator): Forward {
-  const forward = new Forward({ pond: 'alpha', member: 'web', leaseID: 'cbx_1', remotePort }, session, alloc, () => (changes += 1));
+  const forward = new Forward({ pond: 'alpha', member: 'web', leaseID: 'cbx_1', remotePort }, session, alloc, lane, () => (changes += 1));
   forwards.push(forward);
   return forward;
 }
@@ -158,6 +163,34 @@ describe('Forward', () => {
     socket.write('old');
     expect(await reply).toBe('old');
     socket.destroy();
+  });
+
+  it('counts and reports a connection through the listener it moved off, and resets it when it stops', async () => {
+    const { min, max } = await findFreePortRange(3);
+    const own = new PortAllocator({ memory: inMemoryPortMemory(), min, max: max - 1 });
+    const forward = makeForward(echo.port, own);
+    await forward.start();
+    const socket = net.connect({ host: '127.0.0.1', port: min });
+    socket.on('error', () => {});
+    const closed = new Promise((r) => socket.once('close', r));
+    const echoed = (text: string) => {
+      const reply = new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString())));
+      socket.write(text);
+      return reply;
+    };
+    expect(await echoed('before')).toBe('before');
+
+    await own.choose({ pond: 'alpha', member: 'web', remotePort: echo.port }, max);
+    await forward.rebind();
+    expect(await echoed('after')).toBe('after');
+    expect(forward.health()).toMatchObject({ localPort: max, activeConnections: 1, bytesIn: 11, bytesOut: 11 });
+    expect((await exchange(max, 'new', 3)).toString()).toBe('new');
+    await until(() => forward.health().activeConnections === 1, 'the new connection gone');
+    expect(forward.health()).toMatchObject({ bytesIn: 14, bytesOut: 14 });
+
+    await forward.stop();
+    await closed;
+    expect(forward.health()).toMatchObject({ state: 'stopped', activeConnections: 0 });
   });
 
   it('takes a changed choice only when it starts, if it is not running', async () => {

@@ -3,10 +3,17 @@
  * channels to 127.0.0.1:<remote> on the member, through the member's shared session
  * (crabbox's `-L 127.0.0.1:<local>:127.0.0.1:<remote>`). The listener stays bound while the
  * session reconnects, so the local port never changes under a running program.
+ *
+ * The listener and the connections through it live in the member's data-plane thread (its
+ * lane): the allocator picks the port here and the thread binds it. Each connection the
+ * thread accepts is handed its channel from here, and the bytes then flow in the thread
+ * only; their counts are shared memory the thread writes, one pair for the forward's life
+ * whichever listener carried them.
  */
-import type net from 'node:net';
-import type { ClientChannel } from 'ssh2';
 import { PondError } from '../../lib/errors';
+import type { Lane } from './data-plane/data-plane';
+import { BYTES_IN, BYTES_OUT, COUNTER_SLOTS } from './data-plane/protocol';
+import type { PlaneListener, RemoteChannel } from './data-plane/remote-connection';
 import { forwardStateFor, type ForwardHealth, type RemotePortStatus, type SessionHealth } from './health';
 import type { BoundPort, PortAllocator, PortMove } from './port-allocator';
 import { ChannelError } from './session';
@@ -14,7 +21,7 @@ import { ChannelError } from './session';
 /** What a forward needs from its member's session. */
 export interface ChannelSource {
   readonly health: SessionHealth;
-  openChannel(remotePort: number, sourcePort: number): Promise<ClientChannel>;
+  openChannel(remotePort: number, sourcePort: number): Promise<RemoteChannel>;
 }
 
 export interface ForwardIdentity {
@@ -25,13 +32,15 @@ export interface ForwardIdentity {
 }
 
 export class Forward {
-  private bound: BoundPort | null = null;
+  private bound: BoundPort<PlaneListener> | null = null;
   private binding: Promise<void> | null = null;
   private running = false;
   private bindError: string | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  private bytesIn = 0;
-  private bytesOut = 0;
+  /** Accepted local connections (ids in the lane's thread), with the listener that took each. */
+  private readonly connections = new Map<number, PlaneListener>();
+  /** bytesIn, bytesOut of every listener this forward had (protocol.ts). */
+  private readonly counters = new SharedArrayBuffer(COUNTER_SLOTS * BigInt64Array.BYTES_PER_ELEMENT);
+  private readonly bytes = new BigInt64Array(this.counters);
   private remote: RemotePortStatus = 'unknown';
   private lastError: string | null = null;
   private moved: PortMove | null = null;
@@ -40,6 +49,8 @@ export class Forward {
     readonly id: ForwardIdentity,
     private readonly source: ChannelSource,
     private readonly allocator: PortAllocator,
+    /** The member's data-plane thread, where the listener is bound. */
+    private readonly lane: Lane,
     /** Called when something the status shows changes (not for byte counts). */
     private readonly onChange: () => void,
   ) {}
@@ -66,14 +77,19 @@ export class Forward {
     return this.binding;
   }
 
-  /** Closes the listener and every connection through it. */
+  /** Closes the listener and every connection through it, or through listeners it had before. */
   async stop(): Promise<void> {
     this.running = false;
     if (this.binding) await this.binding;
-    for (const socket of this.sockets) socket.destroy();
     const bound = this.bound;
     this.bound = null;
-    if (bound) await this.allocator.release(bound);
+    for (const [local, listener] of this.connections) {
+      if (listener === bound?.listener) continue;
+      listener.drop(local);
+      this.connections.delete(local);
+    }
+    // Closing the listener resets every connection through it.
+    if (bound) await this.release(bound);
     this.onChange();
   }
 
@@ -86,11 +102,11 @@ export class Forward {
     const current = this.bound;
     if (!this.running) return;
     if (!current) return this.start();
-    const next = await this.allocator.bind(this.key, (socket) => this.accept(socket), current);
+    const next = await this.allocator.bind(this.key, this.listen, current);
     this.moved = next.moved;
-    if (next.server !== current.server) {
+    if (next.listener !== current.listener) {
       this.bound = next;
-      this.allocator.letGo(current);
+      await this.allocator.letGo(current);
     }
     this.onChange();
   }
@@ -105,9 +121,9 @@ export class Forward {
       ...state,
       ...this.id,
       localPort: this.localPort,
-      activeConnections: this.sockets.size,
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
+      activeConnections: this.connections.size,
+      bytesIn: Number(Atomics.load(this.bytes, BYTES_IN)),
+      bytesOut: Number(Atomics.load(this.bytes, BYTES_OUT)),
       remote: this.remote,
       lastError: this.bindError ?? this.lastError,
       moved: this.moved,
@@ -126,15 +142,27 @@ export class Forward {
     return this.remote;
   }
 
+  /** Binds the port in the lane's thread. */
+  private readonly listen = (port: number) =>
+    this.lane.listen(
+      port,
+      {
+        accepted: (listener, local, sourcePort) => this.accept(listener, local, sourcePort),
+        localClosed: (local) => this.connections.delete(local),
+        lost: (listener) => void this.relisten(listener),
+      },
+      this.counters,
+    );
+
   private async bind(): Promise<void> {
     try {
-      this.bound = await this.allocator.bind(this.key, (socket) => this.accept(socket));
+      const bound = await this.allocator.bind(this.key, this.listen);
+      this.bound = bound;
       this.bindError = null;
-      this.moved = this.bound.moved;
+      this.moved = bound.moved;
       if (!this.running) {
-        const bound = this.bound;
         this.bound = null;
-        await this.allocator.release(bound);
+        await this.release(bound);
       }
     } catch (error) {
       this.bindError = error instanceof PondError ? error.message : `cannot listen for ${this.id.member}:${this.id.remotePort}: ${(error as Error).message}`;
@@ -154,68 +182,45 @@ export class Forward {
     else this.setRemote(this.remote, (error as Error).message);
   }
 
-  private accept(socket: net.Socket): void {
-    socket.setNoDelay(true);
-    this.sockets.add(socket);
-    let channel: ClientChannel | null = null;
-    socket.on('error', () => channel?.close());
-    socket.once('close', () => {
-      this.sockets.delete(socket);
-      channel?.close();
-    });
-    this.source.openChannel(this.id.remotePort, socket.remotePort ?? 0).then(
-      (opened) => {
-        if (socket.destroyed) {
-          opened.close();
+  /** Closes the listener (and every connection through it). */
+  private async release(bound: BoundPort<PlaneListener>): Promise<void> {
+    await this.allocator.release(bound);
+    this.forgetConnections(bound.listener);
+  }
+
+  private forgetConnections(listener: PlaneListener): void {
+    for (const [local, took] of this.connections) if (took === listener) this.connections.delete(local);
+  }
+
+  /**
+   * The thread holding the listener stopped, and the connections it took with it: the port
+   * is bound again, in the lane's next thread (a listener let go of is just forgotten).
+   */
+  private async relisten(listener: PlaneListener): Promise<void> {
+    this.forgetConnections(listener);
+    const lost = this.bound;
+    if (lost?.listener !== listener) return;
+    this.bound = null;
+    await this.release(lost);
+    this.onChange();
+    if (this.running) await this.start();
+  }
+
+  private accept(listener: PlaneListener, local: number, sourcePort: number): void {
+    this.connections.set(local, listener);
+    this.source.openChannel(this.id.remotePort, sourcePort).then(
+      (channel) => {
+        if (!this.connections.has(local)) {
+          channel.close();
           return;
         }
-        channel = opened;
         if (this.remote !== 'open' || this.lastError !== null) this.setRemote('open', null);
-        this.pipe(socket, opened);
+        channel.pipe(local);
       },
       (error: unknown) => {
         this.noteChannelError(error);
-        socket.destroy();
+        listener.drop(local);
       },
     );
-  }
-
-  /** Copies both ways with backpressure, counting bytes in the same callback (hot path). */
-  private pipe(socket: net.Socket, channel: ClientChannel): void {
-    let remoteEnded = false;
-    socket.on('data', (chunk: Buffer) => {
-      this.bytesOut += chunk.length;
-      if (!channel.write(chunk)) socket.pause();
-    });
-    channel.on('drain', () => socket.resume());
-    socket.once('end', () => channel.end());
-    // The packets decrypted from one read of the SSH socket leave in one writev, not one
-    // write each: fewer syscalls and segments on the download path (npm run bench).
-    let corked = false;
-    const uncork = () => {
-      corked = false;
-      socket.uncork();
-    };
-    channel.on('data', (chunk: Buffer) => {
-      this.bytesIn += chunk.length;
-      if (!corked) {
-        corked = true;
-        socket.cork();
-        process.nextTick(uncork);
-      }
-      if (!socket.write(chunk)) channel.pause();
-    });
-    socket.on('drain', () => channel.resume());
-    channel.once('end', () => {
-      remoteEnded = true;
-      socket.end();
-    });
-    // A channel that closes without EOF (session lost) resets the local connection
-    // instead of pretending the remote side finished.
-    channel.once('close', () => {
-      if (!remoteEnded) socket.destroy();
-    });
-    channel.on('error', () => socket.destroy());
-    socket.resume();
   }
 }

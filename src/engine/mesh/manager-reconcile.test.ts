@@ -204,6 +204,8 @@ describe('MeshManager follows the pond while connected', () => {
     await until(() => ready(manager, 'web', [port('web-1')]), 'ready');
     const local = forwardPort(manager, 'web', port('web-1'))!;
     const inFlight = net.connect({ host: '127.0.0.1', port: local });
+    // Reset once its session is lost (sshd A stops below).
+    inFlight.on('error', () => {});
     cleanups.push(() => inFlight.destroy());
     await new Promise((r) => inFlight.once('data', r));
 

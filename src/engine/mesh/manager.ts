@@ -11,10 +11,14 @@
  * Listeners are bound one at a time in crabbox's order (members by name, ports ascending),
  * so a port that is taken moves the forwards after it exactly as crabbox and
  * `pond connect --json` move them. Changes are applied one at a time.
+ *
+ * Everything here runs on the owner's main thread and decides; the bytes move in the data
+ * plane's worker threads (data-plane/), one lane per member.
  */
 import { byteCompare } from '../../lib/byte-order';
 import { PondError } from '../../lib/errors';
 import { ConnectionChanges, type PondConnectionChange } from './connection-changes';
+import { sharedDataPlane, type DataPlane } from './data-plane/data-plane';
 import { Forward } from './forward';
 import type { ForwardHealth, MemberHealth, MeshStatus, PondHealth } from './health';
 import { forgetHostKey } from './known-hosts';
@@ -69,6 +73,8 @@ export interface MeshManagerOptions {
   tuning?: Partial<SessionTuning>;
   /** Open one channel per forward when a session comes up, to learn whether the remote port listens. */
   probeRemotePorts?: boolean;
+  /** Worker threads for the sessions and sockets (default: the process's own pool). */
+  dataPlane?: DataPlane;
 }
 
 type TargetedMember = MeshMember & { target: SshTarget };
@@ -99,6 +105,7 @@ export class MeshManager {
   private readonly keys = new KeyRing();
   private readonly clock: MeshClock;
   private readonly tuning: SessionTuning;
+  private readonly plane: DataPlane;
   private readonly dirty = new Set<MemberLink>();
   private flushScheduled = false;
   private readonly lastForwards = new Map<string, string>();
@@ -110,6 +117,7 @@ export class MeshManager {
   constructor(private readonly options: MeshManagerOptions) {
     this.clock = options.clock ?? systemClock;
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.plane = options.dataPlane ?? sharedDataPlane();
   }
 
   /** Connects the selection: binds its listeners one by one in crabbox's order, then starts the members' sessions. */
@@ -354,6 +362,7 @@ export class MeshManager {
     link.next = null;
     await Promise.all([...link.forwards.values()].map((f) => f.stop()));
     link.session?.stop();
+    link.lane.release();
     pond.members.delete(link.member.name);
     this.markDirty(link);
   }
@@ -363,11 +372,12 @@ export class MeshManager {
     if (this.ponds.get(name) !== pond || [...pond.members.values()].some((link) => link.active)) return;
     this.flush();
     this.ponds.delete(name);
+    for (const link of pond.members.values()) link.lane.release();
     this.emitForwards(name);
   }
 
   private newLink(member: MeshMember): MemberLink {
-    const link = new MemberLink(member);
+    const link = new MemberLink(member, this.plane.lane());
     if (hasTarget(member)) link.session = this.newSession(link, member);
     return link;
   }
@@ -378,6 +388,7 @@ export class MeshManager {
       tuning: this.tuning,
       keys: this.keys,
       askPassphrase: (keyPath, problem) => this.options.askPassphrase({ pond: member.pond, member: member.name, keyPath, problem }),
+      lane: link.lane,
       onChange: (health) => {
         if (link.session !== session) return;
         if (health.state === 'ready' && this.options.probeRemotePorts !== false) {
@@ -394,7 +405,7 @@ export class MeshManager {
   private forwardOf(link: MemberLink, pond: string, remotePort: number): Forward {
     let forward = link.forwards.get(remotePort);
     if (!forward) {
-      forward = new Forward({ pond, member: link.member.name, leaseID: link.member.leaseID, remotePort }, link, this.options.allocator, () =>
+      forward = new Forward({ pond, member: link.member.name, leaseID: link.member.leaseID, remotePort }, link, this.options.allocator, link.lane, () =>
         this.markDirty(link),
       );
       link.forwards.set(remotePort, forward);

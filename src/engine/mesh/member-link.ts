@@ -1,7 +1,9 @@
 /**
  * One member of a connected pond as the mesh holds it: the member as last resolved, its SSH
- * session (replaced when its address changes) and its forwards by remote port.
+ * session (replaced when its address changes), its forwards by remote port, and its lane
+ * (the data-plane thread that holds the session's connection and the forwards' listeners).
  */
+import type { Lane } from './data-plane/data-plane';
 import { ChannelError, type MemberSession } from './session';
 import type { ChannelSource, Forward } from './forward';
 import type { SessionHealth } from './health';
@@ -18,7 +20,10 @@ export class MemberLink implements ChannelSource {
    */
   next: MeshMember | null = null;
 
-  constructor(public member: MeshMember) {}
+  constructor(
+    public member: MeshMember,
+    readonly lane: Lane,
+  ) {}
 
   get health(): SessionHealth {
     if (this.session) return this.session.health;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openConfBackend, SettingsStore } from '../settings-store';
+import { LOCAL_SOCKET_BUFFER_BYTES, listenLoopback } from './loopback-listener';
 import {
   type BoundPort,
   describeForwardKey,
@@ -11,7 +12,6 @@ import {
   FORWARD_PORT_MIN,
   forwardPortKey,
   inMemoryPortMemory,
-  LOCAL_SOCKET_BUFFER_BYTES,
   PortAllocator,
   settingsPortChoices,
   settingsPortMemory,
@@ -32,10 +32,13 @@ async function listenForeign(port: number): Promise<{ pid: number }> {
   return listener;
 }
 
-function track(allocator: PortAllocator, bound: BoundPort): BoundPort {
+function track<B extends BoundPort>(allocator: PortAllocator, bound: B): B {
   cleanups.push(() => allocator.release(bound));
   return bound;
 }
+
+/** Binds in this thread, resetting whatever connects. */
+const here = (port: number) => listenLoopback(port, (socket) => socket.destroy());
 
 function connect(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
@@ -57,10 +60,10 @@ describe('PortAllocator', () => {
     const memory = inMemoryPortMemory();
     const allocator = new PortAllocator({ memory, min, max });
     const accepted: net.Socket[] = [];
-    const bound = track(allocator, await allocator.bind(web, (s) => accepted.push(s)));
+    const bound = track(allocator, await allocator.bind(web, (port) => listenLoopback(port, (s) => accepted.push(s))));
     expect(bound.port).toBe(min);
     expect(bound.moved).toBeNull();
-    expect(bound.server.address()).toMatchObject({ address: '127.0.0.1', port: min });
+    expect(bound.listener.server.address()).toMatchObject({ address: '127.0.0.1', port: min });
     expect(memory.all()).toEqual({ 'alpha/web/8080': min });
     const client = await connect(bound.port);
     await until(() => accepted.length > 0, 'the connection handed over');
@@ -75,11 +78,11 @@ describe('PortAllocator', () => {
     const { min, max } = await findFreePortRange(4);
     const memory = inMemoryPortMemory({ 'alpha/web/8080': min + 2 });
     const first = new PortAllocator({ memory, min, max });
-    const a = await first.bind(web, () => {});
+    const a = await first.bind(web, here);
     expect(a.port).toBe(min + 2);
     await first.release(a);
     const second = new PortAllocator({ memory, min, max });
-    const b = track(second, await second.bind(web, () => {}));
+    const b = track(second, await second.bind(web, here));
     expect(b.port).toBe(min + 2);
     expect(b.moved).toBeNull();
   });
@@ -89,7 +92,7 @@ describe('PortAllocator', () => {
     const holder = await listenForeign(min);
     const memory = inMemoryPortMemory({ 'alpha/web/8080': min });
     const allocator = new PortAllocator({ memory, min, max });
-    const bound = track(allocator, await allocator.bind(web, () => {}));
+    const bound = track(allocator, await allocator.bind(web, here));
     expect(bound.port).toBe(min + 1);
     const reason = process.platform === 'linux' ? `port ${min} is held by node (pid ${holder.pid})` : expect.stringMatching(new RegExp(`^port ${min} is `));
     expect(bound.moved).toEqual({ from: min, to: min + 1, reason });
@@ -105,7 +108,7 @@ describe('PortAllocator', () => {
       min,
       max,
     });
-    const bound = track(allocator, await allocator.bind(web, () => {}));
+    const bound = track(allocator, await allocator.bind(web, here));
     expect(bound.moved?.reason).toBe(`port ${min} is in use by a program that cannot be identified (lsof shows no listener this user may see; it may belong to another user)`);
   });
 
@@ -113,21 +116,21 @@ describe('PortAllocator', () => {
     const { min, max } = await findFreePortRange(3);
     const memory = inMemoryPortMemory({ 'alpha/api/9090': min });
     const allocator = new PortAllocator({ memory, min, max });
-    const first = track(allocator, await allocator.bind(web, () => {}));
+    const first = track(allocator, await allocator.bind(web, here));
     expect(first.port).toBe(min + 1);
-    const api = track(allocator, await allocator.bind({ pond: 'alpha', member: 'api', remotePort: 9090 }, () => {}));
+    const api = track(allocator, await allocator.bind({ pond: 'alpha', member: 'api', remotePort: 9090 }, here));
     expect(api.port).toBe(min);
-    const third = track(allocator, await allocator.bind({ pond: 'alpha', member: 'db', remotePort: 5432 }, () => {}));
+    const third = track(allocator, await allocator.bind({ pond: 'alpha', member: 'db', remotePort: 5432 }, here));
     expect(third.port).toBe(min + 2);
   });
 
   it('gives concurrent binds distinct ports and reports exhaustion with crabbox-style wording', async () => {
     const { min } = await findFreePortRange(3);
     const allocator = new PortAllocator({ memory: inMemoryPortMemory(), min, max: min + 2 });
-    const bound = await Promise.all([1, 2, 3].map((n) => allocator.bind({ pond: 'p', member: `m${n}`, remotePort: 80 }, () => {})));
+    const bound = await Promise.all([1, 2, 3].map((n) => allocator.bind({ pond: 'p', member: `m${n}`, remotePort: 80 }, here)));
     bound.forEach((b) => track(allocator, b));
     expect(new Set(bound.map((b) => b.port))).toEqual(new Set([min, min + 1, min + 2]));
-    await expect(allocator.bind({ pond: 'p', member: 'm4', remotePort: 80 }, () => {})).rejects.toThrow(
+    await expect(allocator.bind({ pond: 'p', member: 'm4', remotePort: 80 }, here)).rejects.toThrow(
       `no free loopback ports between ${min} and ${min + 2} for SSH-mesh forwards`,
     );
   });
@@ -137,7 +140,7 @@ describe('PortAllocator', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const { min, max } = await findFreePortRange(2);
     const allocator = new PortAllocator({ memory: settingsPortMemory(new SettingsStore(openConfBackend(dir))), min, max });
-    track(allocator, await allocator.bind(web, () => {}));
+    track(allocator, await allocator.bind(web, here));
     const reopened = new SettingsStore(openConfBackend(dir));
     expect(reopened.get('forwardPorts')).toEqual({ 'alpha/web/8080': min });
   });
@@ -149,7 +152,7 @@ describe('PortAllocator', () => {
     const store = new SettingsStore(openConfBackend(dir));
     const allocator = new PortAllocator({ memory: settingsPortMemory(store), choices: settingsPortChoices(store), min, max: max - 1 });
     await allocator.choose(web, max);
-    track(allocator, await allocator.bind(web, () => {}));
+    track(allocator, await allocator.bind(web, here));
     const reopened = new SettingsStore(openConfBackend(dir));
     expect(reopened.get('chosenPorts')).toEqual({ 'alpha/web/8080': max });
     expect(reopened.get('forwardPorts')).toEqual({});
@@ -163,7 +166,7 @@ describe('PortAllocator: chosen ports', () => {
     const { min, max } = await findFreePortRange(4);
     const memory = inMemoryPortMemory({ 'alpha/web/8080': min });
     const allocator = new PortAllocator({ memory, choices: inMemoryPortMemory({ 'alpha/web/8080': max }), min, max: max - 1 });
-    const bound = track(allocator, await allocator.bind(web, () => {}));
+    const bound = track(allocator, await allocator.bind(web, here));
     expect(bound).toMatchObject({ port: max, moved: null });
     expect(allocator.chosen(web)).toBe(max);
     expect(memory.all()).toEqual({ 'alpha/web/8080': min });
@@ -174,7 +177,7 @@ describe('PortAllocator: chosen ports', () => {
     const holder = await listenForeign(max);
     const memory = inMemoryPortMemory({ 'alpha/web/8080': min + 1 });
     const allocator = new PortAllocator({ memory, choices: inMemoryPortMemory({ 'alpha/web/8080': max }), min, max: max - 1 });
-    const bound = track(allocator, await allocator.bind(web, () => {}));
+    const bound = track(allocator, await allocator.bind(web, here));
     expect(bound.port).toBe(min + 1);
     const reason = process.platform === 'linux' ? `port ${max} is held by node (pid ${holder.pid})` : expect.stringMatching(new RegExp(`^port ${max} is `));
     expect(bound.moved).toEqual({ from: max, to: min + 1, reason });
@@ -185,7 +188,7 @@ describe('PortAllocator: chosen ports', () => {
     await listenForeign(max);
     const memory = inMemoryPortMemory();
     const allocator = new PortAllocator({ memory, choices: inMemoryPortMemory({ 'alpha/web/8080': max }), min, max: max - 1 });
-    const bound = track(allocator, await allocator.bind(web, () => {}));
+    const bound = track(allocator, await allocator.bind(web, here));
     expect(bound.port).toBe(min);
     expect(bound.moved?.from).toBe(max);
     expect(memory.all()).toEqual({ 'alpha/web/8080': min });
@@ -195,7 +198,7 @@ describe('PortAllocator: chosen ports', () => {
     const { min, max } = await findFreePortRange(4);
     const memory = inMemoryPortMemory({ 'alpha/web/8080': min });
     const allocator = new PortAllocator({ memory, choices: inMemoryPortMemory({ 'alpha/api/9090': min, 'alpha/db/5432': min + 1 }), min, max });
-    const bound = track(allocator, await allocator.bind(web, () => {}));
+    const bound = track(allocator, await allocator.bind(web, here));
     expect(bound.port).toBe(min + 2);
     expect(bound.moved).toEqual({ from: min, to: min + 2, reason: `port ${min} is now chosen for api:9090 of pond alpha` });
   });
@@ -210,7 +213,7 @@ describe('PortAllocator: chosen ports', () => {
     const { min, max } = await findFreePortRange(4);
     const allocator = new PortAllocator({ memory: inMemoryPortMemory(), choices: inMemoryPortMemory({ 'alpha/api/9090': max }), min, max: max - 1 });
     await expect(allocator.choose(web, max)).rejects.toMatchObject({ code: 'CONFLICT', message: `port ${max} cannot be chosen: it is already chosen for api:9090 of pond alpha` });
-    const db = track(allocator, await allocator.bind({ pond: 'beta', member: 'db', remotePort: 5432 }, () => {}));
+    const db = track(allocator, await allocator.bind({ pond: 'beta', member: 'db', remotePort: 5432 }, here));
     await expect(allocator.choose(web, db.port)).rejects.toThrow(`port ${db.port} cannot be chosen: it is used by the forward db:5432 of pond beta`);
   });
 
@@ -227,7 +230,7 @@ describe('PortAllocator: chosen ports', () => {
     const { min, max } = await findFreePortRange(4);
     const memory = inMemoryPortMemory({ 'alpha/api/9090': min + 3 });
     const allocator = new PortAllocator({ memory, min, max });
-    const bound = track(allocator, await allocator.bind(web, () => {}));
+    const bound = track(allocator, await allocator.bind(web, here));
     await allocator.choose(web, bound.port);
     expect(allocator.chosen(web)).toBe(bound.port);
     await allocator.choose(web, min + 3);
@@ -238,29 +241,29 @@ describe('PortAllocator: chosen ports', () => {
   it('rebinds a forward to its new choice, and back to its remembered port when the choice is reset', async () => {
     const { min, max } = await findFreePortRange(4);
     const allocator = new PortAllocator({ memory: inMemoryPortMemory(), min, max: max - 1 });
-    const first = await allocator.bind(web, () => {});
+    const first = await allocator.bind(web, here);
     expect(first.port).toBe(min);
     await allocator.choose(web, max);
-    const chosen = await allocator.bind(web, () => {}, first);
+    const chosen = await allocator.bind(web, here, first);
     expect(chosen).toMatchObject({ port: max, moved: null });
-    expect(chosen.server).not.toBe(first.server);
+    expect(chosen.listener).not.toBe(first.listener);
     await allocator.release(first);
     track(allocator, chosen);
     allocator.unchoose([web]);
-    const back = await allocator.bind(web, () => {}, chosen);
+    const back = await allocator.bind(web, here, chosen);
     expect(back.port).toBe(min);
     await allocator.release(chosen);
     track(allocator, back);
     // Nothing changed: the forward keeps its listener.
-    const same = await allocator.bind(web, () => {}, back);
-    expect(same.server).toBe(back.server);
+    const same = await allocator.bind(web, here, back);
+    expect(same.listener).toBe(back.listener);
   });
 
   it('previews choices without keeping them', async () => {
     const { min, max } = await findFreePortRange(4);
     const allocator = new PortAllocator({ memory: inMemoryPortMemory(), min, max: max - 1 });
     const preview = allocator.preview({ [forwardPortKey(api)]: max });
-    const bound = await preview.bind(api, () => {});
+    const bound = await preview.bind(api, here);
     expect(bound.port).toBe(max);
     await preview.release(bound);
     expect(allocator.chosen(api)).toBeNull();

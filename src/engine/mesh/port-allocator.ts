@@ -1,8 +1,10 @@
 /**
  * Local ports for forwards: the one place that decides them. Each forward gets its own
- * `net.Server` on 127.0.0.1, taken by actually binding it and keeping it bound (crabbox
- * probes and releases, which races with anything else starting at the same time — spec
- * §5.4). For each (pond, member, remote port) a forward tries, in order:
+ * listener on 127.0.0.1, taken by actually binding it and keeping it bound (crabbox probes
+ * and releases, which races with anything else starting at the same time — spec §5.4). The
+ * caller says how to bind a given port (the mesh asks the member's data-plane thread, which
+ * answers with the listener or the errno). For each (pond, member, remote port) a forward
+ * tries, in order:
  *
  * 1. the port the user chose for it (`chosenPorts`, 1024–65535), which wins over
  * 2. the port it had last time (`forwardPorts`, 51820–52819), then
@@ -12,15 +14,14 @@
  * When a chosen or remembered port cannot be had the forward moves, and the move carries
  * the reason, naming the program that holds the port where the system shows it.
  */
-import net from 'node:net';
 import { chosenPortProblem } from '../../contract/index';
 import { PondError } from '../../lib/errors';
 import type { SettingsStore } from '../settings-store';
+import { listenLoopback, type ListenResult, type PortListener } from './loopback-listener';
 import { describeHolder, findPortHolder, systemPortHolderDeps, type PortHolder } from './port-holder';
 
 export const FORWARD_PORT_MIN = 51820;
 export const FORWARD_PORT_MAX = 52819;
-const LOOPBACK = '127.0.0.1';
 
 export interface ForwardKey {
   pond: string;
@@ -92,8 +93,8 @@ export interface PortMove {
   reason: string;
 }
 
-export interface BoundPort {
-  server: net.Server;
+export interface BoundPort<L extends PortListener = PortListener> {
+  listener: L;
   port: number;
   /** Set when the chosen or remembered port could not be used. */
   moved: PortMove | null;
@@ -110,27 +111,8 @@ export interface PortAllocatorOptions {
   max?: number;
 }
 
-/** Buffering per accepted connection before backpressure (Node's default is 16 KiB). */
-export const LOCAL_SOCKET_BUFFER_BYTES = 256 * 1024;
-
-type BindResult = { ok: true; server: net.Server } | { ok: false; code: string };
-
-function tryBind(port: number, onConnection: (socket: net.Socket) => void): Promise<BindResult> {
-  return new Promise((resolve) => {
-    // pauseOnConnect: bytes stay in the kernel until the SSH channel is open to take them.
-    // highWaterMark: a tick's batch of 32 KiB channel packets fits without pausing the channel.
-    const server = net.createServer({ pauseOnConnect: true, noDelay: true, highWaterMark: LOCAL_SOCKET_BUFFER_BYTES }, onConnection);
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.close();
-      resolve({ ok: false, code: error.code ?? 'EUNKNOWN' });
-    };
-    server.once('error', onError);
-    server.listen({ host: LOOPBACK, port, exclusive: true }, () => {
-      server.off('error', onError);
-      resolve({ ok: true, server });
-    });
-  });
-}
+/** Binds 127.0.0.1:<port> exactly, wherever the listener is to live. */
+export type Listen<L extends PortListener> = (port: number) => Promise<ListenResult<L>>;
 
 export class PortAllocator {
   private readonly memory: PortMemory;
@@ -172,7 +154,7 @@ export class PortAllocator {
    * Binds a listener for the forward. `current`: the listener it has now (a rebind after
    * its choice changed): its port counts as free for it, and is kept when still the answer.
    */
-  async bind(key: ForwardKey, onConnection: (socket: net.Socket) => void, current?: BoundPort): Promise<BoundPort> {
+  async bind<L extends PortListener>(key: ForwardKey, listen: Listen<L>, current?: BoundPort<L>): Promise<BoundPort<L>> {
     const id = forwardPortKey(key);
     const chosenPorts = this.choices.all();
     const chosen = chosenPorts[id];
@@ -182,18 +164,18 @@ export class PortAllocator {
     const moved = (to: number) => (firstMiss ? { ...firstMiss, to } : null);
 
     if (chosen !== undefined) {
-      const result = await this.take(id, chosen, onConnection, current, () => null);
-      if (result.ok) return { server: result.server, port: chosen, moved: null };
+      const result = await this.take(id, chosen, listen, current, () => null);
+      if (result.ok) return { listener: result.listener, port: chosen, moved: null };
       firstMiss = { from: chosen, reason: result.reason };
     }
 
     if (preferred !== undefined && preferred !== chosen) {
-      const result = await this.take(id, preferred, onConnection, current, () => {
+      const result = await this.take(id, preferred, listen, current, () => {
         if (preferred < this.min || preferred > this.max) return `port ${preferred} is outside ${this.min}–${this.max}`;
         const other = chosenByOthers.get(preferred);
         return other !== undefined ? `port ${preferred} is now chosen for ${describeForwardKey(other)}` : null;
       });
-      if (result.ok) return this.finish(id, preferred, result.server, moved(preferred));
+      if (result.ok) return this.finish(id, preferred, result.listener, moved(preferred));
       firstMiss ??= { from: preferred, reason: result.reason };
     }
 
@@ -202,10 +184,10 @@ export class PortAllocator {
     for (const pass of [false, true]) {
       for (let port = this.min; port <= this.max; port += 1) {
         if (reserved.has(port) !== pass) continue;
-        if (current?.port === port) return this.finish(id, port, current.server, moved(port));
+        if (current?.port === port) return this.finish(id, port, current.listener, moved(port));
         if (this.held.has(port)) continue;
-        const result = await this.attempt(id, port, onConnection);
-        if (result.ok) return this.finish(id, port, result.server, moved(port));
+        const result = await this.attempt(id, port, listen);
+        if (result.ok) return this.finish(id, port, result.listener, moved(port));
       }
     }
     throw new PondError('UNAVAILABLE', `no free loopback ports between ${this.min} and ${this.max} for SSH-mesh forwards`);
@@ -226,9 +208,9 @@ export class PortAllocator {
     const user = this.held.get(port);
     if (user !== undefined && user !== id) throw new PondError('CONFLICT', `port ${port} cannot be chosen: it is used by the forward ${describeForwardKey(user)}`);
     if (user === undefined) {
-      const probe = await tryBind(port, (socket) => socket.destroy());
+      const probe = await listenLoopback(port, (socket) => socket.destroy());
       if (!probe.ok) throw new PondError('CONFLICT', `port ${port} cannot be chosen: ${await this.describeBindFailure(port, probe.code, 'it')}`);
-      await new Promise<void>((resolve) => probe.server.close(() => resolve()));
+      await probe.listener.close();
     }
     this.choices.remember(id, port);
     this.memory.forget(Object.entries(this.memory.all()).flatMap(([k, remembered]) => (k !== id && remembered === port ? [k] : [])));
@@ -241,44 +223,44 @@ export class PortAllocator {
 
   /**
    * Stops a listener taking connections, without waiting for the ones it accepted (they keep
-   * going): a forward moving to another port. The port is free again at once.
+   * going): a forward moving to another port. The port is free again once this resolves.
    */
-  letGo(bound: BoundPort): void {
-    bound.server.close();
+  async letGo(bound: BoundPort): Promise<void> {
+    await bound.listener.letGo();
     this.held.delete(bound.port);
   }
 
   /** Closes a forward's listener once its connections are gone; its port stays remembered for next time. */
-  release(bound: BoundPort): Promise<void> {
-    return new Promise((resolve) => {
-      bound.server.close(() => {
-        this.held.delete(bound.port);
-        resolve();
-      });
-    });
+  async release(bound: BoundPort): Promise<void> {
+    await bound.listener.close();
+    this.held.delete(bound.port);
   }
 
   /** One port for a forward: its current listener, or a new one; `refusal` says why not before trying. */
-  private async take(
+  private async take<L extends PortListener>(
     id: string,
     port: number,
-    onConnection: (socket: net.Socket) => void,
-    current: BoundPort | undefined,
+    listen: Listen<L>,
+    current: BoundPort<L> | undefined,
     refusal: () => string | null,
-  ): Promise<{ ok: true; server: net.Server } | { ok: false; reason: string }> {
-    if (current?.port === port) return { ok: true, server: current.server };
+  ): Promise<{ ok: true; listener: L } | { ok: false; reason: string }> {
+    if (current?.port === port) return { ok: true, listener: current.listener };
     const refused = refusal();
     if (refused !== null) return { ok: false, reason: refused };
     if (this.held.has(port)) return { ok: false, reason: `port ${port} is used by another forward` };
-    const result = await this.attempt(id, port, onConnection);
+    const result = await this.attempt(id, port, listen);
     return result.ok ? result : { ok: false, reason: await this.describeBindFailure(port, result.code) };
   }
 
-  private async attempt(id: string, port: number, onConnection: (socket: net.Socket) => void): Promise<BindResult> {
+  private async attempt<L extends PortListener>(id: string, port: number, listen: Listen<L>): Promise<ListenResult<L>> {
     this.held.set(port, id);
-    const result = await tryBind(port, onConnection);
-    if (!result.ok) this.held.delete(port);
-    return result;
+    let result: ListenResult<L> | null = null;
+    try {
+      result = await listen(port);
+      return result;
+    } finally {
+      if (!result?.ok) this.held.delete(port);
+    }
   }
 
   private async describeBindFailure(port: number, code: string, subject = `port ${port}`): Promise<string> {
@@ -287,8 +269,8 @@ export class PortAllocator {
     return `${subject} could not be bound (${code})`;
   }
 
-  private finish(id: string, port: number, server: net.Server, moved: PortMove | null): BoundPort {
+  private finish<L extends PortListener>(id: string, port: number, listener: L, moved: PortMove | null): BoundPort<L> {
     this.memory.remember(id, port);
-    return { server, port, moved };
+    return { listener, port, moved };
   }
 }

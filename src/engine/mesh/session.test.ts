@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DataPlane } from './data-plane/data-plane';
 import type { SessionHealth } from './health';
 import { backoffDelay, DEFAULT_TUNING, MemberSession, systemClock, type MeshClock, type SessionTuning } from './session';
 import { KeyRing } from './session-keys';
+import { echoThroughChannel } from './testing/channel-echo';
 import { FakeClock } from './testing/fake-clock';
 import { generateKey, type TestKey } from './testing/keys';
 import { startProxy } from './testing/proxy';
@@ -19,6 +21,9 @@ let clientKey: TestKey;
 let server: TestSsh2Server;
 let echo: TestService;
 const cleanups: Array<() => unknown> = [];
+const plane = new DataPlane(1);
+/** The sessions' data-plane thread. */
+const lane = plane.lane();
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'session-'));
@@ -33,6 +38,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await plane.close();
   await server.stop();
   await echo.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -67,6 +73,7 @@ function makeSession(
     tuning: { ...DEFAULT_TUNING, ...options.tuning },
     keys: new KeyRing(),
     askPassphrase: async () => null,
+    lane,
     onChange: (h) => states.push(h),
   });
   cleanups.push(() => session.stop());
@@ -74,20 +81,7 @@ function makeSession(
 }
 
 function echoThrough(session: MemberSession, text: string): Promise<string> {
-  return session.openChannel(echo.port, 0).then(
-    (channel) =>
-      new Promise((resolve) => {
-        let got = '';
-        channel.on('data', (chunk: Buffer) => {
-          got += chunk.toString();
-          if (got.length >= text.length) {
-            channel.close();
-            resolve(got);
-          }
-        });
-        channel.write(text);
-      }),
-  );
+  return echoThroughChannel(lane, session.openChannel(echo.port, 0), text);
 }
 
 function retryAt(session: MemberSession): number | null {

@@ -10,17 +10,19 @@
  * session or are refused at once when it has failed or was switched off. A session the
  * user stopped never reconnects. Clock, timers and randomness are injected so the schedule
  * is testable without waiting.
+ *
+ * The session decides here, on the owner's main thread; its SSH connection and channels
+ * live in the member's data-plane worker (data-plane/), reached through its lane. Host keys
+ * are checked and known_hosts written here, and the unlocked key signs here.
  */
-import net from 'node:net';
-import ssh2 from 'ssh2';
-import type { AgentAuthMethod, Algorithms, ClientChannel, ConnectConfig, ParsedKey, PublicKeyAuthMethod } from 'ssh2';
+import type { Algorithms, ParsedKey } from 'ssh2';
+import type { Lane } from './data-plane/data-plane';
+import type { PlaneAuth } from './data-plane/protocol';
+import type { ChannelOpenError, RemoteChannel, RemoteConnection } from './data-plane/remote-connection';
 import type { FailureReason, HostKeyMismatch, SessionHealth } from './health';
 import { checkHostKey, hostKeyAlgorithmsFor, readKnownHosts, trustHostKey } from './known-hosts';
 import type { AskPassphrase, KeyRing } from './session-keys';
 import type { MeshMember, SshTarget } from './types';
-
-const { Client } = ssh2;
-type SshClient = InstanceType<typeof Client>;
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -109,15 +111,17 @@ export interface SessionDeps {
   tuning: SessionTuning;
   keys: KeyRing;
   askPassphrase: AskPassphrase;
+  /** Where the member's connection lives: its data-plane thread. */
+  lane: Lane;
   onChange(health: SessionHealth): void;
 }
 
 type Terminal = { reason: FailureReason; hostKey: HostKeyMismatch | null };
-type Attempt = { ok: true; client: SshClient; port: number } | { ok: false; error: string; terminal: Terminal | null };
+type Attempt = { ok: true; client: RemoteConnection; port: number } | { ok: false; error: string; terminal: Terminal | null };
 type AuthConfig = { privateKey: ParsedKey } | { agent: string };
 
 interface Waiter {
-  resolve(client: SshClient): void;
+  resolve(client: RemoteConnection): void;
   reject(error: ChannelError): void;
   timer: unknown;
 }
@@ -160,7 +164,7 @@ function describeSshError(error: Error & { level?: string; code?: string }, host
 
 export class MemberSession {
   private state: SessionHealth = { state: 'stopped' };
-  private client: SshClient | null = null;
+  private client: RemoteConnection | null = null;
   /** Bumped by stop/start so callbacks from an abandoned attempt are ignored. */
   private generation = 0;
   private failures = 0;
@@ -238,7 +242,7 @@ export class MemberSession {
    * coming back. The whole wait is bounded by channelWaitMs, also on a connection that
    * went silent but whose keepalive has not failed yet (the server never answers the open).
    */
-  async openChannel(remotePort: number, sourcePort: number): Promise<ClientChannel> {
+  async openChannel(remotePort: number, sourcePort: number): Promise<RemoteChannel> {
     const { clock, tuning } = this.deps;
     const deadline = clock.now() + tuning.channelWaitMs;
     const client = await this.whenReady();
@@ -252,34 +256,34 @@ export class MemberSession {
         settled = true;
         clock.timers.clearTimeout(timer);
       };
-      try {
-        client.forwardOut('127.0.0.1', sourcePort, '127.0.0.1', remotePort, (error, channel) => {
+      client.forwardOut(sourcePort, remotePort).then(
+        (channel) => {
           if (settled) {
-            if (!error) channel.close();
+            channel.close();
             return;
           }
           settle();
-          if (!error) {
-            resolve(channel);
-            return;
-          }
-          const reason = (error as Error & { reason?: number }).reason;
-          if (reason === 2) {
+          resolve(channel);
+        },
+        (error: ChannelOpenError) => {
+          if (settled) return;
+          settle();
+          const { reason } = error;
+          if (error.notConnected) {
+            reject(new ChannelError('session-unavailable', `the SSH session to ${this.member.name} is not connected`));
+          } else if (reason === 2) {
             reject(new ChannelError('remote-closed', `nothing listens on remote port ${remotePort} of ${this.member.name} (${error.message.replace(/^\(SSH\) Channel open failure: /, '').toLowerCase()})`));
           } else if (typeof reason === 'number') {
             reject(new ChannelError('refused-by-server', `${this.member.name} refused to forward port ${remotePort}: ${error.message} (is AllowTcpForwarding off?)`));
           } else {
             reject(new ChannelError('session-unavailable', `the SSH session to ${this.member.name} closed while opening a channel`));
           }
-        });
-      } catch {
-        settle();
-        reject(new ChannelError('session-unavailable', `the SSH session to ${this.member.name} is not connected`));
-      }
+        },
+      );
     });
   }
 
-  private whenReady(): Promise<SshClient> {
+  private whenReady(): Promise<RemoteConnection> {
     if (this.state.state === 'ready' && this.client) return Promise.resolve(this.client);
     if (this.state.state === 'failed') {
       return Promise.reject(new ChannelError('session-unavailable', `${this.member.name} is not connected: ${this.state.lastError}`));
@@ -350,7 +354,7 @@ export class MemberSession {
     this.retryTimer = this.deps.clock.timers.setTimeout(() => void this.attempt(), delay);
   }
 
-  private onReady(client: SshClient, port: number, generation: number): void {
+  private onReady(client: RemoteConnection, port: number, generation: number): void {
     this.client = client;
     this.lastGoodPort = port;
     this.failures = 0;
@@ -368,7 +372,7 @@ export class MemberSession {
     this.waiters.clear();
   }
 
-  private onDrop(client: SshClient, generation: number): void {
+  private onDrop(client: RemoteConnection, generation: number): void {
     if (client !== this.client || generation !== this.generation) return;
     this.client = null;
     this.lastError ??= 'the server closed the connection';
@@ -402,11 +406,11 @@ export class MemberSession {
     for (const port of this.candidatePorts()) {
       const tcp = await this.tcpConnect(this.member.target.host, port);
       if (generation !== this.generation) {
-        if (tcp.ok) tcp.socket.destroy();
+        if (tcp.ok) tcp.connection.destroy();
         return;
       }
       if (tcp.ok) {
-        tcp.socket.destroy();
+        tcp.connection.destroy();
         this.start();
         return;
       }
@@ -463,16 +467,18 @@ export class MemberSession {
         this.lastError = `no answer from the server within ${this.deps.tuning.livenessTimeoutMs / 1000} s after the computer woke up`;
         client.destroy();
       }, this.deps.tuning.livenessTimeoutMs);
-      try {
-        client.forwardOut('127.0.0.1', 0, '127.0.0.1', this.member.ports[0] ?? 22, (error, channel) => {
+      client.forwardOut(0, this.member.ports[0] ?? 22).then(
+        (channel) => {
           answered = true;
           this.deps.clock.timers.clearTimeout(timer);
-          if (!error) channel.close();
-        });
-      } catch {
-        this.deps.clock.timers.clearTimeout(timer);
-        client.destroy();
-      }
+          channel.close();
+        },
+        (error: ChannelOpenError) => {
+          this.deps.clock.timers.clearTimeout(timer);
+          if (error.notConnected) client.destroy();
+          else answered = true;
+        },
+      );
       return;
     }
     if (this.retryTimer !== null) {
@@ -507,25 +513,23 @@ export class MemberSession {
     return { ok: false, error: errors.join('; '), terminal: null };
   }
 
-  private tcpConnect(host: string, port: number): Promise<{ ok: true; socket: net.Socket } | { ok: false; error: string }> {
+  private tcpConnect(host: string, port: number): Promise<{ ok: true; connection: RemoteConnection } | { ok: false; error: string }> {
+    const connection = this.deps.lane.connection();
     return new Promise((resolve) => {
-      const socket = net.connect({ host, port });
-      socket.setNoDelay(true);
+      let timedOut = false;
       const timer = this.deps.clock.timers.setTimeout(() => {
-        socket.destroy();
+        timedOut = true;
+        connection.destroy();
         resolve({ ok: false, error: `no answer within ${this.deps.tuning.connectTimeoutMs / 1000} s` });
       }, this.deps.tuning.connectTimeoutMs);
-      let connected = false;
-      socket.once('connect', () => {
-        connected = true;
+      void connection.tcp(host, port).then((error) => {
+        if (timedOut) return;
         this.deps.clock.timers.clearTimeout(timer);
-        resolve({ ok: true, socket });
-      });
-      // Stays attached: once connected, ssh2 reports socket errors through the client.
-      socket.on('error', (error: NodeJS.ErrnoException) => {
-        if (connected) return;
-        this.deps.clock.timers.clearTimeout(timer);
-        socket.destroy();
+        if (!error) {
+          resolve({ ok: true, connection });
+          return;
+        }
+        connection.destroy();
         resolve({ ok: false, error: describeSocketError(error, host) });
       });
     });
@@ -539,7 +543,7 @@ export class MemberSession {
     try {
       knownText = await readKnownHosts(target.knownHostsPath);
     } catch (error) {
-      tcp.socket.destroy();
+      tcp.connection.destroy();
       return { ok: false, error: (error as Error).message, terminal: null };
     }
 
@@ -580,11 +584,15 @@ export class MemberSession {
       }
     };
 
-    const authMethod: PublicKeyAuthMethod | AgentAuthMethod =
-      'privateKey' in auth
-        ? { type: 'publickey', username: target.user, key: auth.privateKey }
-        : { type: 'agent', username: target.user, agent: auth.agent };
-    const client = new Client();
+    const planeAuth: PlaneAuth = 'privateKey' in auth ? { kind: 'key', publicKey: auth.privateKey.getPublicSSH() } : { kind: 'agent', socket: auth.agent };
+    const sign = (data: Buffer, hash: string | null): Buffer => {
+      if (!('privateKey' in auth)) throw new Error('ssh-agent signs for this member');
+      // ssh2's typing says Buffer; a key that cannot sign returns an Error.
+      const signature: Buffer | Error = auth.privateKey.sign(data, hash ?? undefined);
+      if (signature instanceof Error) throw signature;
+      return signature;
+    };
+    const client = tcp.connection;
     return new Promise<Attempt>((resolve) => {
       let lastError: (Error & { level?: string }) | null = null;
       let settled = false;
@@ -606,33 +614,29 @@ export class MemberSession {
       });
       client.once('ready', onReady);
       client.once('close', onClose);
-      const config: ConnectConfig = {
-        sock: tcp.socket,
-        host: target.host,
-        port,
-        username: target.user,
-        // An explicit list: ssh2 only takes key files as strings, not the decrypted key.
-        authHandler: [authMethod],
-        readyTimeout: this.deps.tuning.readyTimeoutMs,
-        keepaliveInterval: this.deps.tuning.keepaliveIntervalMs,
-        keepaliveCountMax: this.deps.tuning.keepaliveCountMax,
-        algorithms: {
-          ...this.deps.tuning.algorithms,
-          serverHostKey: hostKeyAlgorithmsFor(knownText, target.host, port) as Algorithms['serverHostKey'],
+      client.handshake(
+        {
+          host: target.host,
+          port,
+          username: target.user,
+          auth: planeAuth,
+          readyTimeout: this.deps.tuning.readyTimeoutMs,
+          keepaliveInterval: this.deps.tuning.keepaliveIntervalMs,
+          keepaliveCountMax: this.deps.tuning.keepaliveCountMax,
+          algorithms: {
+            ...this.deps.tuning.algorithms,
+            serverHostKey: hostKeyAlgorithmsFor(knownText, target.host, port) as Algorithms['serverHostKey'],
+          },
         },
-        hostVerifier: (key: Buffer, callback: (valid: boolean) => void) => {
-          verify(key).then(callback, (error: Error) => {
-            hostKeyError = error.message;
-            callback(false);
-          });
+        {
+          verify: (key) =>
+            verify(key).catch((error: Error) => {
+              hostKeyError = error.message;
+              return false;
+            }),
+          sign,
         },
-      };
-      try {
-        client.connect(config);
-      } catch (error) {
-        tcp.socket.destroy();
-        settle({ ok: false, error: (error as Error).message, terminal: null });
-      }
+      );
     });
   }
 }
