@@ -72,19 +72,30 @@ async function connected(send: (message: ToPlane) => void, next: ReturnType<type
   await next('ready');
 }
 
+/**
+ * A local connection piped to the echo service: SSH connection 1, listener 2, channel 3,
+ * each step answered as the main thread would.
+ */
+async function pipedClient(t: ReturnType<typeof host>, counterBuffer: SharedArrayBuffer) {
+  const { send, next } = t;
+  await connected(send, next, 1);
+  const port = await freePort();
+  send({ op: 'listen', listener: 2, port, counters: counterBuffer });
+  expect(await next('listening')).toEqual({ ev: 'listening', listener: 2, code: null });
+  const client = net.connect({ host: '127.0.0.1', port });
+  const accepted = await next('accepted');
+  send({ op: 'open', id: 1, channel: 3, sourcePort: accepted.sourcePort, remotePort: echo.port });
+  expect(await next('opened')).toEqual({ ev: 'opened', channel: 3, error: null });
+  send({ op: 'pipe', local: accepted.local, channel: 3 });
+  return { port, client, accepted };
+}
+
 describe('PlaneHost', () => {
   it('connects, asks the main thread to check the host key and to sign, opens a channel and pipes an accepted connection to it, counting bytes', async () => {
-    const { send, next } = host();
-    await connected(send, next, 1);
-    const port = await freePort();
+    const t = host();
+    const { send, next } = t;
     const { buffer, view } = counters();
-    send({ op: 'listen', listener: 2, port, counters: buffer });
-    expect(await next('listening')).toEqual({ ev: 'listening', listener: 2, code: null });
-    const client = net.connect({ host: '127.0.0.1', port });
-    const accepted = await next('accepted');
-    send({ op: 'open', id: 1, channel: 3, sourcePort: accepted.sourcePort, remotePort: echo.port });
-    expect(await next('opened')).toEqual({ ev: 'opened', channel: 3, error: null });
-    send({ op: 'pipe', local: accepted.local, channel: 3 });
+    const { client, accepted } = await pipedClient(t, buffer);
     const reply = new Promise<string>((resolve) => client.once('data', (d: Buffer) => resolve(d.toString())));
     client.write('through the thread');
     expect(await reply).toBe('through the thread');
@@ -99,16 +110,9 @@ describe('PlaneHost', () => {
   });
 
   it('resets the local connections of an SSH connection that is lost, instead of ending them as if the remote side had finished', async () => {
-    const { send, next } = host();
-    await connected(send, next, 1);
-    const port = await freePort();
-    send({ op: 'listen', listener: 2, port, counters: counters().buffer });
-    await next('listening');
-    const client = net.connect({ host: '127.0.0.1', port });
-    const accepted = await next('accepted');
-    send({ op: 'open', id: 1, channel: 3, sourcePort: accepted.sourcePort, remotePort: echo.port });
-    await next('opened');
-    send({ op: 'pipe', local: accepted.local, channel: 3 });
+    const t = host();
+    const { send, next } = t;
+    const { client } = await pipedClient(t, counters().buffer);
     const seen: string[] = [];
     client.on('data', (d: Buffer) => seen.push(`data ${d}`));
     client.on('end', () => seen.push('end'));
@@ -125,17 +129,10 @@ describe('PlaneHost', () => {
   });
 
   it('lets go of a listener: the port refuses new connections at once, a piped one keeps going until it closes', async () => {
-    const { send, next } = host();
-    await connected(send, next, 1);
-    const port = await freePort();
+    const t = host();
+    const { send, next } = t;
     const { buffer, view } = counters();
-    send({ op: 'listen', listener: 2, port, counters: buffer });
-    await next('listening');
-    const client = net.connect({ host: '127.0.0.1', port });
-    const accepted = await next('accepted');
-    send({ op: 'open', id: 1, channel: 3, sourcePort: accepted.sourcePort, remotePort: echo.port });
-    await next('opened');
-    send({ op: 'pipe', local: accepted.local, channel: 3 });
+    const { port, client, accepted } = await pipedClient(t, buffer);
     send({ op: 'unlisten', listener: 2, keep: true });
     expect(await next('unlistened')).toEqual({ ev: 'unlistened', listener: 2 });
     await expect(new Promise((resolve, reject) => net.connect({ host: '127.0.0.1', port }).once('connect', resolve).once('error', reject))).rejects.toThrow(/ECONNREFUSED/);

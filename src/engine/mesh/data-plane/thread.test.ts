@@ -22,6 +22,19 @@ function events() {
   };
 }
 
+/** A new thread listening on a free port, with one connection to it already reported. */
+async function threadWithConnection() {
+  const thread = new PlaneThread(startPlaneWorker(), () => {});
+  const port = await freePort();
+  const { seen, listener } = events();
+  const bound = await thread.listen(port, listener, counters());
+  if (!bound.ok) throw new Error(bound.code);
+  const client = net.connect({ host: '127.0.0.1', port });
+  client.on('error', () => {});
+  await until(() => seen.length === 1, 'the connection reported');
+  return { thread, port, seen, listener, bound };
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -46,14 +59,7 @@ describe('PlaneThread', () => {
   });
 
   it('binds a port in its worker and reports connections to it, then frees the port', async () => {
-    const thread = new PlaneThread(startPlaneWorker(), () => {});
-    const port = await freePort();
-    const { seen, listener } = events();
-    const bound = await thread.listen(port, listener, counters());
-    if (!bound.ok) throw new Error(bound.code);
-    const client = net.connect({ host: '127.0.0.1', port });
-    client.on('error', () => {});
-    await until(() => seen.length === 1, 'the connection reported');
+    const { thread, port, seen, listener, bound } = await threadWithConnection();
     expect(seen).toEqual(['accepted 1']);
     expect(await thread.listen(port, listener, counters())).toEqual({ ok: false, code: 'EADDRINUSE' });
     await bound.listener.close();
@@ -63,14 +69,7 @@ describe('PlaneThread', () => {
   });
 
   it('lets go of a listener: the port is free once that resolves, and its connections are still reported until they close', async () => {
-    const thread = new PlaneThread(startPlaneWorker(), () => {});
-    const port = await freePort();
-    const { seen, listener } = events();
-    const bound = await thread.listen(port, listener, counters());
-    if (!bound.ok) throw new Error(bound.code);
-    const client = net.connect({ host: '127.0.0.1', port });
-    client.on('error', () => {});
-    await until(() => seen.length === 1, 'the connection reported');
+    const { thread, port, seen, bound } = await threadWithConnection();
     await bound.listener.letGo();
     const here = await listenLoopback(port, (socket) => socket.destroy());
     expect(here.ok).toBe(true);
