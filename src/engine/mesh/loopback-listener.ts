@@ -30,7 +30,8 @@ export function listenLoopback(port: number, onConnection: (socket: net.Socket) 
   return new Promise((resolve) => {
     // pauseOnConnect: bytes stay in the kernel until the SSH channel is open to take them.
     // highWaterMark: a tick's batch of 32 KiB channel packets fits without pausing the channel.
-    const server = net.createServer({ pauseOnConnect: true, noDelay: true, highWaterMark: LOCAL_SOCKET_BUFFER_BYTES }, onConnection);
+    // allowHalfOpen: a program that ends its side still gets the member's reply, as with ssh -L.
+    const server = net.createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true, highWaterMark: LOCAL_SOCKET_BUFFER_BYTES }, onConnection);
     const onError = (error: NodeJS.ErrnoException) => {
       server.close();
       resolve({ ok: false, code: error.code ?? 'EUNKNOWN' });

@@ -6,6 +6,7 @@ import ssh2 from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type Sshd } from '../testing/sshd';
+import { listenLoopback } from '../loopback-listener';
 import { until } from '../testing/wait';
 import { pipeChannel } from './pipe';
 import { BYTES_IN, BYTES_OUT, COUNTER_SLOTS } from './protocol';
@@ -56,14 +57,14 @@ async function channelPair(): Promise<{ channel: ClientChannel; remote: net.Sock
   return { channel, remote: upstreamSockets[seen]! };
 }
 
-/** A local connection as a forward accepts it (paused), and the program's end of it. */
+/** A local connection as a forward's listener accepts it (paused), and the program's end of it. */
 async function localPair(): Promise<{ local: net.Socket; app: net.Socket }> {
   let accept!: (socket: net.Socket) => void;
   const accepted = new Promise<net.Socket>((resolve) => (accept = resolve));
-  const local = net.createServer({ pauseOnConnect: true }, accept);
-  localServers.push(local);
-  await new Promise<void>((r) => local.listen({ host: '127.0.0.1', port: 0 }, () => r()));
-  const app = net.connect({ host: '127.0.0.1', port: (local.address() as net.AddressInfo).port });
+  const bound = await listenLoopback(0, accept);
+  if (!bound.ok) throw new Error(bound.code);
+  localServers.push(bound.listener.server);
+  const app = net.connect({ host: '127.0.0.1', port: (bound.listener.server.address() as net.AddressInfo).port, allowHalfOpen: true });
   app.on('error', () => {});
   return { local: await accepted, app };
 }
@@ -117,8 +118,6 @@ describe('pipeChannel', () => {
     await until(() => channel.isPaused() && local.isPaused(), 'both directions held back');
     const atApp = collect(app);
     const atRemote = collect(remote);
-    // The download finishes first: like a forward's listener, the local server does not keep a
-    // connection half-open once the program ends its side.
     remote.end();
     await atApp.ended;
     app.end();
@@ -126,5 +125,20 @@ describe('pipeChannel', () => {
     expect(atApp.bytes().equals(down)).toBe(true);
     expect(atRemote.bytes().equals(up)).toBe(true);
     expect([counted[BYTES_IN], counted[BYTES_OUT]]).toEqual([BigInt(size), BigInt(size)]);
+  });
+
+  it('keeps a connection half-open: a program that ends its side still gets the whole reply', async () => {
+    const { channel, remote } = await channelPair();
+    const { local, app } = await localPair();
+    pipeChannel(local, channel, counters());
+    const atRemote = collect(remote);
+    const atApp = collect(app);
+    app.end('question');
+    await atRemote.ended;
+    expect(atRemote.text()).toBe('question');
+    const reply = pattern(1024 * 1024, 3);
+    remote.end(reply);
+    await atApp.ended;
+    expect(atApp.bytes().equals(reply)).toBe(true);
   });
 });
