@@ -1,6 +1,7 @@
 /**
  * What the tests need from the system besides npm packages: OpenSSH's sshd (the SSH tests
- * start one on 127.0.0.1), OpenSSH's client tools and Chromium (the end-to-end tests). On
+ * start one on 127.0.0.1), OpenSSH's client tools, Chromium (the end-to-end tests) and, on
+ * Linux, the `ip` command (the reliability suite's network namespace). On
  * Debian and Ubuntu as root `npm test` installs what is missing; anywhere else it stops at
  * once with one line saying what to install. Node's own modules only: this runs before `npm ci`.
  */
@@ -17,6 +18,7 @@ const SSH_TOOLS = ['ssh', 'ssh-keygen', 'ssh-agent'];
 function what(name, chromiumPath) {
   if (name === 'openssh-server') return `OpenSSH's server (${SSHD_PATH})`;
   if (name === 'openssh-client') return `OpenSSH's client tools (${SSH_TOOLS.join(', ')})`;
+  if (name === 'iproute2') return 'the ip command (iproute2)';
   return chromiumPath ? `Chromium (at ${chromiumPath}, where CHROMIUM_PATH points)` : `Chromium (${DEFAULT_CHROMIUM}, or set CHROMIUM_PATH)`;
 }
 
@@ -24,6 +26,7 @@ function what(name, chromiumPath) {
 export function machineProbe(env = process.env) {
   return {
     env,
+    platform: process.platform,
     file: (file) => fs.existsSync(file),
     command: (name) =>
       (env.PATH ?? '').split(path.delimiter).some((dir) => {
@@ -43,6 +46,7 @@ export function missingPackages(probe) {
   if (!probe.file(SSHD_PATH)) missing.push('openssh-server');
   if (!SSH_TOOLS.every((tool) => probe.command(tool))) missing.push('openssh-client');
   if (!probe.file(probe.env.CHROMIUM_PATH || DEFAULT_CHROMIUM)) missing.push('chromium');
+  if (probe.platform === 'linux' && !probe.command('ip')) missing.push('iproute2');
   return missing;
 }
 

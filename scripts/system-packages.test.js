@@ -18,6 +18,12 @@ describe('missingPackages', () => {
     expect(missingPackages(fakeProbe({ commands: ['ssh', 'ssh-keygen'] }))).toEqual(['openssh-server', 'openssh-client', 'chromium']);
   });
 
+  it('on Linux also needs the ip command, for the reliability suite', () => {
+    const linux = (commands) => ({ ...fakeProbe({ files: [SSHD_PATH, DEFAULT_CHROMIUM], commands }), platform: 'linux' });
+    expect(missingPackages(linux(ALL_TOOLS))).toEqual(['iproute2']);
+    expect(missingPackages(linux([...ALL_TOOLS, 'ip']))).toEqual([]);
+  });
+
   it('looks for Chromium where CHROMIUM_PATH points', () => {
     const probe = fakeProbe({ files: [SSHD_PATH, '/opt/chromium/chrome'], commands: ALL_TOOLS, env: { CHROMIUM_PATH: '/opt/chromium/chrome' } });
     expect(missingPackages(probe)).toEqual([]);

@@ -1,5 +1,5 @@
 /**
- * `npm test`: installs what the tests need (the locked npm packages; OpenSSH and Chromium on
+ * `npm test`: installs what the tests need (the locked npm packages; OpenSSH, Chromium and `ip` on
  * Debian/Ubuntu as root, or one line saying what to install elsewhere), then runs every
  * suite in order: typecheck, lint, unit tests, build, end-to-end, and the reliability suite
  * (faults/, about 10 minutes of real faults; it needs `ip` and root for its network
