@@ -1,62 +1,37 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { MemberHealth } from './health';
 import { MeshManager, type ForwardsChange } from './manager';
 import { inMemoryPortMemory, PortAllocator } from './port-allocator';
-import { findFreePortRange } from './testing/ports';
-import { exchange, startNamedEcho, type TestService } from './testing/services';
-import { startSshd, type Sshd } from './testing/sshd';
+import { exchange } from './testing/services';
+import type { Sshd } from './testing/sshd';
+import { useTwoSshds } from './testing/shared-servers';
 import { until } from './testing/wait';
 import type { MeshMember, SshTarget } from './types';
 
-let dir: string;
-let sshdA: Sshd;
-let sshdB: Sshd;
-const services = new Map<string, TestService>();
-let range: { min: number; max: number };
+const mesh = useTwoSshds('mesh-reconcile-', { services: ['web-1', 'web-2', 'api-1', 'db-1'], rangeSize: 32 });
 const cleanups: Array<() => unknown> = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'mesh-reconcile-'));
-  [sshdA, sshdB] = await Promise.all([startSshd({ dir: path.join(dir, 'a') }), startSshd({ dir: path.join(dir, 'b') })]);
-  sshdB.authorize(sshdA.clientKey);
-  for (const name of ['web-1', 'web-2', 'api-1', 'db-1']) services.set(name, await startNamedEcho(name));
-  range = await findFreePortRange(32);
-});
 
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
-
-afterAll(async () => {
-  await Promise.all([sshdA?.stop(), sshdB?.stop(), ...[...services.values()].map((s) => s.stop())]);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function port(name: string): number {
-  const service = services.get(name);
-  if (!service) throw new Error(`no service ${name}`);
-  return service.port;
-}
 
 function target(sshd: Sshd, name: string): SshTarget {
   return {
     host: '127.0.0.1',
     port: sshd.port,
     fallbackPorts: [],
-    user: sshdA.user,
-    auth: { kind: 'key', keyPath: sshdA.clientKeyPath },
-    knownHostsPath: path.join(dir, `known_hosts_${name}_${sshd.port}`),
+    user: mesh.sshdA.user,
+    auth: { kind: 'key', keyPath: mesh.sshdA.clientKeyPath },
+    knownHostsPath: path.join(mesh.dir, `known_hosts_${name}_${sshd.port}`),
   };
 }
 
 function member(name: string, ports: number[], options: { pending?: boolean; sshd?: Sshd; leaseID?: string } = {}): MeshMember {
   const base = { pond: 'alpha', name, leaseID: options.leaseID ?? `cbx_${name}`, provider: 'hetzner', origin: 'crabbox' as const, ports: [...ports].sort((a, b) => a - b) };
   if (options.pending) return { ...base, target: null, pending: true, targetProblem: 'ssh endpoint not yet recorded for this lease' };
-  return { ...base, target: target(options.sshd ?? sshdA, name) };
+  return { ...base, target: target(options.sshd ?? mesh.sshdA, name) };
 }
 
 /** A manager over a pond whose members the test changes, as crabbox changes claims. */
@@ -71,7 +46,7 @@ function makeManager(initial: MeshMember[]) {
       if (broken) throw new Error(broken);
       return members;
     },
-    allocator: new PortAllocator({ memory: inMemoryPortMemory(), ...range }),
+    allocator: new PortAllocator({ memory: inMemoryPortMemory(), ...mesh.range }),
     askPassphrase: async () => null,
     onForwardsChanged: (c) => changes.push(c),
     log: (m) => logs.push(m),
@@ -114,55 +89,55 @@ const peers = (change: ForwardsChange | undefined) => change?.forwards.map((f) =
 
 describe('MeshManager follows the pond while connected', () => {
   it('holds a member without an address as waiting, not failed, then connects it on the same port once it has one', async () => {
-    const { manager, change, changes } = makeManager([member('web', [port('web-1')], { pending: true }), member('api', [port('api-1')])]);
+    const { manager, change, changes } = makeManager([member('web', [mesh.servicePort('web-1')], { pending: true }), member('api', [mesh.servicePort('api-1')])]);
     const health = await manager.connect({ pond: 'alpha' });
     expect(health.members.find((m) => m.member === 'web')).toMatchObject({
       session: { state: 'waiting', detail: 'ssh endpoint not yet recorded for this lease' },
-      forwards: [{ state: 'waiting', remotePort: port('web-1') }],
+      forwards: [{ state: 'waiting', remotePort: mesh.servicePort('web-1') }],
     });
-    const webLocal = forwardPort(manager, 'web', port('web-1'));
+    const webLocal = forwardPort(manager, 'web', mesh.servicePort('web-1'));
     expect(webLocal).not.toBeNull();
-    await until(() => ready(manager, 'api', [port('api-1')]), 'api ready');
-    await until(() => peers(changes.at(-1)).join() === `api:${port('api-1')}`, 'only api in the files');
+    await until(() => ready(manager, 'api', [mesh.servicePort('api-1')]), 'api ready');
+    await until(() => peers(changes.at(-1)).join() === `api:${mesh.servicePort('api-1')}`, 'only api in the files');
     await expect(exchange(webLocal!, 'x', 1)).rejects.toThrow();
 
-    await change([member('web', [port('web-1')]), member('api', [port('api-1')])]);
-    await until(() => ready(manager, 'web', [port('web-1')]), 'web ready once its address is known');
-    expect(forwardPort(manager, 'web', port('web-1'))).toBe(webLocal);
+    await change([member('web', [mesh.servicePort('web-1')]), member('api', [mesh.servicePort('api-1')])]);
+    await until(() => ready(manager, 'web', [mesh.servicePort('web-1')]), 'web ready once its address is known');
+    expect(forwardPort(manager, 'web', mesh.servicePort('web-1'))).toBe(webLocal);
     expect(await greeting(webLocal!)).toBe('web-1');
-    await until(() => peers(changes.at(-1)).join() === `api:${port('api-1')},web:${port('web-1')}`, 'web in the files');
+    await until(() => peers(changes.at(-1)).join() === `api:${mesh.servicePort('api-1')},web:${mesh.servicePort('web-1')}`, 'web in the files');
   });
 
   it('adds and removes forwards as the member exposes ports, rewriting the table', async () => {
-    const { manager, change, changes } = makeManager([member('web', [port('web-1')])]);
+    const { manager, change, changes } = makeManager([member('web', [mesh.servicePort('web-1')])]);
     await manager.connect({ pond: 'alpha' });
-    await until(() => ready(manager, 'web', [port('web-1')]), 'ready');
-    const first = forwardPort(manager, 'web', port('web-1'))!;
+    await until(() => ready(manager, 'web', [mesh.servicePort('web-1')]), 'ready');
+    const first = forwardPort(manager, 'web', mesh.servicePort('web-1'))!;
 
-    await change([member('web', [port('web-1'), port('web-2')])]);
-    await until(() => ready(manager, 'web', [port('web-1'), port('web-2')]), 'the new port forwarded');
-    expect(forwardPort(manager, 'web', port('web-1'))).toBe(first);
-    expect(await greeting(forwardPort(manager, 'web', port('web-2'))!)).toBe('web-2');
+    await change([member('web', [mesh.servicePort('web-1'), mesh.servicePort('web-2')])]);
+    await until(() => ready(manager, 'web', [mesh.servicePort('web-1'), mesh.servicePort('web-2')]), 'the new port forwarded');
+    expect(forwardPort(manager, 'web', mesh.servicePort('web-1'))).toBe(first);
+    expect(await greeting(forwardPort(manager, 'web', mesh.servicePort('web-2'))!)).toBe('web-2');
     await until(() => peers(changes.at(-1)).length === 2, 'both in the files');
 
-    await change([member('web', [port('web-2')])]);
-    expect(state(manager, 'web')?.forwards.map((f) => f.remotePort)).toEqual([port('web-2')]);
+    await change([member('web', [mesh.servicePort('web-2')])]);
+    expect(state(manager, 'web')?.forwards.map((f) => f.remotePort)).toEqual([mesh.servicePort('web-2')]);
     await expect(exchange(first, 'x', 1)).rejects.toThrow(/ECONNREFUSED/);
-    await until(() => peers(changes.at(-1)).join() === `web:${port('web-2')}`, 'the removed port gone from the files');
+    await until(() => peers(changes.at(-1)).join() === `web:${mesh.servicePort('web-2')}`, 'the removed port gone from the files');
   });
 
   it('stops a member that left, connects one that joined, and lets the pond go when nothing is left', async () => {
-    const { manager, change, changes } = makeManager([member('web', [port('web-1')]), member('api', [port('api-1')])]);
+    const { manager, change, changes } = makeManager([member('web', [mesh.servicePort('web-1')]), member('api', [mesh.servicePort('api-1')])]);
     await manager.connect({ pond: 'alpha' });
-    await until(() => ready(manager, 'web', [port('web-1')]) && ready(manager, 'api', [port('api-1')]), 'both ready');
-    const apiLocal = forwardPort(manager, 'api', port('api-1'))!;
+    await until(() => ready(manager, 'web', [mesh.servicePort('web-1')]) && ready(manager, 'api', [mesh.servicePort('api-1')]), 'both ready');
+    const apiLocal = forwardPort(manager, 'api', mesh.servicePort('api-1'))!;
 
-    await change([member('web', [port('web-1')]), member('db', [port('db-1')])]);
+    await change([member('web', [mesh.servicePort('web-1')]), member('db', [mesh.servicePort('db-1')])]);
     expect(state(manager, 'api')).toBeUndefined();
     await expect(exchange(apiLocal, 'x', 1)).rejects.toThrow(/ECONNREFUSED/);
-    await until(() => ready(manager, 'db', [port('db-1')]), 'db joined');
-    expect(await greeting(forwardPort(manager, 'db', port('db-1'))!)).toBe('db-1');
-    await until(() => peers(changes.at(-1)).join() === `db:${port('db-1')},web:${port('web-1')}`, 'files follow');
+    await until(() => ready(manager, 'db', [mesh.servicePort('db-1')]), 'db joined');
+    expect(await greeting(forwardPort(manager, 'db', mesh.servicePort('db-1'))!)).toBe('db-1');
+    await until(() => peers(changes.at(-1)).join() === `db:${mesh.servicePort('db-1')},web:${mesh.servicePort('web-1')}`, 'files follow');
 
     await change([]);
     expect(manager.status().ponds).toEqual([]);
@@ -170,54 +145,54 @@ describe('MeshManager follows the pond while connected', () => {
   });
 
   it('treats a new lease under the same name as a member that left and one that joined', async () => {
-    const { manager, change } = makeManager([member('web', [port('web-1')], { leaseID: 'cbx_old' })]);
+    const { manager, change } = makeManager([member('web', [mesh.servicePort('web-1')], { leaseID: 'cbx_old' })]);
     await manager.connect({ pond: 'alpha' });
-    await until(() => ready(manager, 'web', [port('web-1')]), 'ready');
-    await change([member('web', [port('web-1')], { leaseID: 'cbx_new' })]);
-    await until(() => state(manager, 'web')?.leaseID === 'cbx_new' && ready(manager, 'web', [port('web-1')]), 'the new lease ready');
+    await until(() => ready(manager, 'web', [mesh.servicePort('web-1')]), 'ready');
+    await change([member('web', [mesh.servicePort('web-1')], { leaseID: 'cbx_new' })]);
+    await until(() => state(manager, 'web')?.leaseID === 'cbx_new' && ready(manager, 'web', [mesh.servicePort('web-1')]), 'the new lease ready');
   });
 
   it('connects only what the user connected: a member connected alone does not pull in newcomers', async () => {
-    const { manager, change } = makeManager([member('web', [port('web-1')]), member('api', [port('api-1')])]);
+    const { manager, change } = makeManager([member('web', [mesh.servicePort('web-1')]), member('api', [mesh.servicePort('api-1')])]);
     await manager.connect({ pond: 'alpha', member: 'web' });
-    await until(() => ready(manager, 'web', [port('web-1')]), 'web ready');
-    await change([member('web', [port('web-1'), port('web-2')]), member('api', [port('api-1')]), member('db', [port('db-1')])]);
-    await until(() => ready(manager, 'web', [port('web-1'), port('web-2')]), 'web follows its own ports');
+    await until(() => ready(manager, 'web', [mesh.servicePort('web-1')]), 'web ready');
+    await change([member('web', [mesh.servicePort('web-1'), mesh.servicePort('web-2')]), member('api', [mesh.servicePort('api-1')]), member('db', [mesh.servicePort('db-1')])]);
+    await until(() => ready(manager, 'web', [mesh.servicePort('web-1'), mesh.servicePort('web-2')]), 'web follows its own ports');
     expect(state(manager, 'api')?.session).toEqual({ state: 'stopped' });
     expect(state(manager, 'db')?.session).toEqual({ state: 'stopped' });
     expect(state(manager, 'db')?.forwards).toEqual([]);
   });
 
   it('changes nothing while the members cannot be read, and says why', async () => {
-    const { manager, change, logs, breakListing } = makeManager([member('web', [port('web-1')])]);
+    const { manager, change, logs, breakListing } = makeManager([member('web', [mesh.servicePort('web-1')])]);
     await manager.connect({ pond: 'alpha' });
-    await until(() => ready(manager, 'web', [port('web-1')]), 'ready');
+    await until(() => ready(manager, 'web', [mesh.servicePort('web-1')]), 'ready');
     breakListing('the crabbox claims directory /c cannot be read (EACCES)');
     await change([]);
-    expect(ready(manager, 'web', [port('web-1')])).toBe(true);
+    expect(ready(manager, 'web', [mesh.servicePort('web-1')])).toBe(true);
     expect(logs).toEqual(['pond "alpha": the forwards cannot follow the pond\'s changes right now: the crabbox claims directory /c cannot be read (EACCES)']);
   });
 
   it('keeps a working connection when the address changes, and uses the new address when it drops', async () => {
-    const { manager, change } = makeManager([member('web', [port('web-1')], { sshd: sshdA })]);
+    const { manager, change } = makeManager([member('web', [mesh.servicePort('web-1')], { sshd: mesh.sshdA })]);
     await manager.connect({ pond: 'alpha' });
-    await until(() => ready(manager, 'web', [port('web-1')]), 'ready');
-    const local = forwardPort(manager, 'web', port('web-1'))!;
+    await until(() => ready(manager, 'web', [mesh.servicePort('web-1')]), 'ready');
+    const local = forwardPort(manager, 'web', mesh.servicePort('web-1'))!;
     const inFlight = net.connect({ host: '127.0.0.1', port: local });
     // Reset once its session is lost (sshd A stops below).
     inFlight.on('error', () => {});
     cleanups.push(() => inFlight.destroy());
     await new Promise((r) => inFlight.once('data', r));
 
-    await change([member('web', [port('web-1')], { sshd: sshdB })]);
-    expect(state(manager, 'web')?.session).toMatchObject({ state: 'ready', port: sshdA.port });
+    await change([member('web', [mesh.servicePort('web-1')], { sshd: mesh.sshdB })]);
+    expect(state(manager, 'web')?.session).toMatchObject({ state: 'ready', port: mesh.sshdA.port });
     const answer = new Promise<string>((resolve) => inFlight.once('data', (d: Buffer) => resolve(d.toString())));
     inFlight.write('still here');
     expect(await answer).toBe('still here');
 
-    await sshdA.stop();
-    cleanups.push(() => sshdA.restart());
-    await until(() => state(manager, 'web')?.session.state === 'ready' && state(manager, 'web')?.target?.port === sshdB.port, 'ready at the new address');
+    await mesh.sshdA.stop();
+    cleanups.push(() => mesh.sshdA.restart());
+    await until(() => state(manager, 'web')?.session.state === 'ready' && state(manager, 'web')?.target?.port === mesh.sshdB.port, 'ready at the new address');
     expect(await greeting(local)).toBe('web-1');
   });
 });

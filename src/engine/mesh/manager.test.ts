@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { MemberHealth } from './health';
 import { checkHostKey } from './known-hosts';
 import { MeshManager, type ForwardsChange, type PassphraseRequest } from './manager';
@@ -10,47 +9,17 @@ import { inMemoryPortMemory, PortAllocator, type PortMemory } from './port-alloc
 import { startAgent } from './testing/agent';
 import { generateKey } from './testing/keys';
 import { startForeignListener } from './testing/listeners';
-import { findFreePortRange } from './testing/ports';
-import { closedPort, exchange, greeting, startNamedEcho, type TestService } from './testing/services';
-import { startSshd, type Sshd } from './testing/sshd';
+import { closedPort, exchange, greeting } from './testing/services';
+import { useTwoSshds } from './testing/shared-servers';
 import { until } from './testing/wait';
 import type { MeshMember, SshAuth } from './types';
 
-let dir: string;
-let sshdA: Sshd;
-let sshdB: Sshd;
-const services = new Map<string, TestService>();
-let range: { min: number; max: number };
+const mesh = useTwoSshds('mesh-manager-', { services: ['web-1', 'web-2', 'api-1', 'api-2', 'worker-1', 'worker-2', 'solo-1'], portCount: 3, rangeSize: 64 });
 const cleanups: Array<() => unknown> = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'mesh-manager-'));
-  [sshdA, sshdB] = await Promise.all([startSshd({ dir: path.join(dir, 'a'), portCount: 3 }), startSshd({ dir: path.join(dir, 'b') })]);
-  sshdB.authorize(sshdA.clientKey);
-  for (const name of ['web-1', 'web-2', 'api-1', 'api-2', 'worker-1', 'worker-2', 'solo-1']) services.set(name, await startNamedEcho(name));
-  range = await findFreePortRange(64);
-});
 
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
-
-afterAll(async () => {
-  await Promise.all([sshdA?.stop(), sshdB?.stop(), ...[...services.values()].map((s) => s.stop())]);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function serviceName(port: number): string {
-  const found = [...services.entries()].find(([, s]) => s.port === port);
-  if (!found) throw new Error(`no service on ${port}`);
-  return found[0];
-}
-
-function servicePort(name: string): number {
-  const service = services.get(name);
-  if (!service) throw new Error(`no service ${name}`);
-  return service.port;
-}
 
 let counter = 0;
 function member(pond: string, name: string, sshPort: number, ports: number[], options: { auth?: SshAuth; user?: string } = {}): MeshMember {
@@ -65,9 +34,9 @@ function member(pond: string, name: string, sshPort: number, ports: number[], op
       host: '127.0.0.1',
       port: sshPort,
       fallbackPorts: [],
-      user: options.user ?? sshdA.user,
-      auth: options.auth ?? { kind: 'key', keyPath: sshdA.clientKeyPath },
-      knownHostsPath: path.join(dir, `known_hosts_${pond}_${name}`),
+      user: options.user ?? mesh.sshdA.user,
+      auth: options.auth ?? { kind: 'key', keyPath: mesh.sshdA.clientKeyPath },
+      knownHostsPath: path.join(mesh.dir, `known_hosts_${pond}_${name}`),
     },
     ports: [...ports].sort((a, b) => a - b),
   };
@@ -78,7 +47,7 @@ function makeManager(members: MeshMember[], options: { memory?: PortMemory; askP
   const changes: ForwardsChange[] = [];
   const manager = new MeshManager({
     resolveMembers: async (pond) => members.filter((m) => m.pond === pond),
-    allocator: new PortAllocator({ memory: options.memory ?? inMemoryPortMemory(), ...range }),
+    allocator: new PortAllocator({ memory: options.memory ?? inMemoryPortMemory(), ...mesh.range }),
     askPassphrase: options.askPassphrase ?? (async () => null),
     onHealth: (h) => health.push(h),
     onForwardsChanged: (c) => changes.push(c),
@@ -109,9 +78,9 @@ function allReady(manager: MeshManager, pond: string): boolean {
 describe('MeshManager against OpenSSH sshd', () => {
   it('carries data through every forward of a 3-member pond and survives sshd being killed and restarted', async () => {
     const members = [
-      member('alpha', 'web', sshdA.ports[0]!, [servicePort('web-1'), servicePort('web-2')]),
-      member('alpha', 'api', sshdA.ports[1]!, [servicePort('api-1'), servicePort('api-2')]),
-      member('alpha', 'worker', sshdA.ports[2]!, [servicePort('worker-1'), servicePort('worker-2')]),
+      member('alpha', 'web', mesh.sshdA.ports[0]!, [mesh.servicePort('web-1'), mesh.servicePort('web-2')]),
+      member('alpha', 'api', mesh.sshdA.ports[1]!, [mesh.servicePort('api-1'), mesh.servicePort('api-2')]),
+      member('alpha', 'worker', mesh.sshdA.ports[2]!, [mesh.servicePort('worker-1'), mesh.servicePort('worker-2')]),
     ];
     const { manager, changes } = makeManager(members);
     const initial = await manager.connect({ pond: 'alpha' });
@@ -123,10 +92,10 @@ describe('MeshManager against OpenSSH sshd', () => {
     for (const m of members) {
       for (const remote of m.ports) {
         const local = localPort(manager, 'alpha', m.name, remote);
-        expect(local).toBeGreaterThanOrEqual(range.min);
-        expect(local).toBeLessThanOrEqual(range.max);
-        expect(await greeting(local)).toBe(serviceName(remote));
-        ports.set(local, serviceName(remote));
+        expect(local).toBeGreaterThanOrEqual(mesh.range.min);
+        expect(local).toBeLessThanOrEqual(mesh.range.max);
+        expect(await greeting(local)).toBe(mesh.serviceName(remote));
+        ports.set(local, mesh.serviceName(remote));
       }
     }
     expect(ports.size).toBe(6);
@@ -134,9 +103,9 @@ describe('MeshManager against OpenSSH sshd', () => {
     expect(last.connected).toBe(true);
     expect(last.forwards.map((f) => f.peer)).toEqual(['api', 'api', 'web', 'web', 'worker', 'worker']);
     expect(last.forwards.map((f) => f.localPort).sort()).toEqual([...ports.keys()].sort());
-    const webLocal = localPort(manager, 'alpha', 'web', servicePort('web-1'));
+    const webLocal = localPort(manager, 'alpha', 'web', mesh.servicePort('web-1'));
 
-    await sshdA.stop();
+    await mesh.sshdA.stop();
     await until(() => memberState(manager, 'alpha', 'web').session.state === 'reconnecting', 'reconnecting');
     const down = memberState(manager, 'alpha', 'web');
     expect(down.forwards.map((f) => f.state)).toEqual(['reconnecting', 'reconnecting']);
@@ -144,7 +113,7 @@ describe('MeshManager against OpenSSH sshd', () => {
     await until(() => changes.at(-1)!.forwards.length === 0, 'env files emptied while down');
 
     const duringOutage = greeting(webLocal);
-    await sshdA.restart();
+    await mesh.sshdA.restart();
     expect(await duringOutage).toBe('web-1');
     await until(() => allReady(manager, 'alpha'), 'all forwards ready again');
     for (const [local, name] of ports) expect(await greeting(local)).toBe(name);
@@ -158,7 +127,7 @@ describe('MeshManager against OpenSSH sshd', () => {
 
   it('shows a remote port nobody listens on as closed, per forward', async () => {
     const nothing = await closedPort();
-    const { manager } = makeManager([member('beta', 'web', sshdA.port, [servicePort('web-1'), nothing])]);
+    const { manager } = makeManager([member('beta', 'web', mesh.sshdA.port, [mesh.servicePort('web-1'), nothing])]);
     await manager.connect({ pond: 'beta' });
     await until(() => memberState(manager, 'beta', 'web').forwards.every((f) => f.remote !== 'unknown'), 'probes done');
     const [open, closed] = memberState(manager, 'beta', 'web').forwards.sort((a, b) => (a.remotePort === nothing ? 1 : b.remotePort === nothing ? -1 : 0));
@@ -167,22 +136,22 @@ describe('MeshManager against OpenSSH sshd', () => {
   });
 
   it('refuses a changed host key loudly, leaves other members alone, and connects after the old key is removed', async () => {
-    const members = [member('gamma', 'moved', sshdB.port, [servicePort('solo-1')]), member('gamma', 'steady', sshdA.port, [servicePort('web-1')])];
+    const members = [member('gamma', 'moved', mesh.sshdB.port, [mesh.servicePort('solo-1')]), member('gamma', 'steady', mesh.sshdA.port, [mesh.servicePort('web-1')])];
     const { manager, health } = makeManager(members);
     await manager.connect({ pond: 'gamma' });
     await until(() => allReady(manager, 'gamma'), 'ready');
-    const oldFingerprint = sshdB.hostKeyFingerprint;
-    const steadyPort = localPort(manager, 'gamma', 'steady', servicePort('web-1'));
+    const oldFingerprint = mesh.sshdB.hostKeyFingerprint;
+    const steadyPort = localPort(manager, 'gamma', 'steady', mesh.servicePort('web-1'));
 
-    await sshdB.restart({ hostKey: generateKey(dir, `new_host_key_${Date.now()}`).privatePath });
+    await mesh.sshdB.restart({ hostKey: generateKey(mesh.dir, `new_host_key_${Date.now()}`).privatePath });
     await until(() => memberState(manager, 'gamma', 'moved').session.state === 'failed', 'failed');
     const moved = memberState(manager, 'gamma', 'moved');
     expect(moved.session).toMatchObject({
       state: 'failed',
       reason: 'host-key-changed',
-      hostKey: { host: '127.0.0.1', port: sshdB.port, knownFingerprints: [oldFingerprint], presentedFingerprint: sshdB.hostKeyFingerprint },
+      hostKey: { host: '127.0.0.1', port: mesh.sshdB.port, knownFingerprints: [oldFingerprint], presentedFingerprint: mesh.sshdB.hostKeyFingerprint },
     });
-    expect(moved.session.state === 'failed' && moved.session.lastError).toContain(`but the server presented ${sshdB.hostKeyFingerprint}`);
+    expect(moved.session.state === 'failed' && moved.session.lastError).toContain(`but the server presented ${mesh.sshdB.hostKeyFingerprint}`);
     expect(moved.forwards[0]).toMatchObject({ state: 'failed', reason: 'host-key-changed' });
     expect(health.some((h) => h.member === 'moved' && h.session.state === 'failed')).toBe(true);
     await expect(exchange(moved.forwards[0]!.localPort!, 'x', 1)).rejects.toThrow();
@@ -194,20 +163,20 @@ describe('MeshManager against OpenSSH sshd', () => {
     expect(removed).toBe(1);
     await until(() => memberState(manager, 'gamma', 'moved').session.state === 'ready', 'ready with the new key');
     const knownHosts = readFileSync(members[0]!.target!.knownHostsPath, 'utf8');
-    expect(checkHostKey(knownHosts, '127.0.0.1', sshdB.port, sshdB.hostKey.blob).verdict).toBe('known');
+    expect(checkHostKey(knownHosts, '127.0.0.1', mesh.sshdB.port, mesh.sshdB.hostKey.blob).verdict).toBe('known');
     expect(await greeting(moved.forwards[0]!.localPort!)).toBe('solo-1');
   });
 
   it('one member failing never touches another member’s forwards', async () => {
-    const members = [member('delta', 'lost', sshdB.port, [servicePort('solo-1')]), member('delta', 'fine', sshdA.port, [servicePort('api-1')])];
+    const members = [member('delta', 'lost', mesh.sshdB.port, [mesh.servicePort('solo-1')]), member('delta', 'fine', mesh.sshdA.port, [mesh.servicePort('api-1')])];
     const { manager } = makeManager(members);
     await manager.connect({ pond: 'delta' });
     await until(() => allReady(manager, 'delta'), 'ready');
-    const finePort = localPort(manager, 'delta', 'fine', servicePort('api-1'));
+    const finePort = localPort(manager, 'delta', 'fine', mesh.servicePort('api-1'));
     const inFlight = net.connect({ host: '127.0.0.1', port: finePort });
     await new Promise((r) => inFlight.once('data', r));
 
-    await sshdB.stop();
+    await mesh.sshdB.stop();
     await until(() => memberState(manager, 'delta', 'lost').session.state === 'reconnecting', 'lost reconnecting');
     expect(memberState(manager, 'delta', 'fine').session.state).toBe('ready');
     const answer = new Promise<string>((resolve) => inFlight.once('data', (d: Buffer) => resolve(d.toString())));
@@ -215,17 +184,17 @@ describe('MeshManager against OpenSSH sshd', () => {
     expect(await answer).toBe('still here');
     expect(await greeting(finePort)).toBe('api-1');
     inFlight.destroy();
-    await sshdB.restart();
+    await mesh.sshdB.restart();
     await until(() => allReady(manager, 'delta'), 'lost is back');
   });
 
   it('never reconnects a member the user disconnected, and connects single forwards', async () => {
-    const web = member('eps', 'web', sshdA.port, [servicePort('web-1'), servicePort('web-2')]);
-    const api = member('eps', 'api', sshdA.port, [servicePort('api-1')]);
+    const web = member('eps', 'web', mesh.sshdA.port, [mesh.servicePort('web-1'), mesh.servicePort('web-2')]);
+    const api = member('eps', 'api', mesh.sshdA.port, [mesh.servicePort('api-1')]);
     const { manager, changes } = makeManager([web, api]);
-    await manager.connect({ pond: 'eps', member: 'web', remotePort: servicePort('web-2') });
+    await manager.connect({ pond: 'eps', member: 'web', remotePort: mesh.servicePort('web-2') });
     await until(() => memberState(manager, 'eps', 'web').session.state === 'ready', 'web ready');
-    expect(memberState(manager, 'eps', 'web').forwards.map((f) => [f.remotePort, f.state])).toEqual([[servicePort('web-2'), 'ready']]);
+    expect(memberState(manager, 'eps', 'web').forwards.map((f) => [f.remotePort, f.state])).toEqual([[mesh.servicePort('web-2'), 'ready']]);
     expect(manager.status('eps').ponds[0]!.members.map((m) => m.member)).toEqual(['api', 'web']);
     expect(memberState(manager, 'eps', 'api').forwards).toEqual([]);
 
@@ -233,12 +202,12 @@ describe('MeshManager against OpenSSH sshd', () => {
     await until(() => allReady(manager, 'eps'), 'everything ready');
     await until(() => changes.at(-1)?.forwards.length === 3, 'three forwards announced');
 
-    const webPort = localPort(manager, 'eps', 'web', servicePort('web-1'));
+    const webPort = localPort(manager, 'eps', 'web', mesh.servicePort('web-1'));
     await manager.disconnect({ pond: 'eps', member: 'web' });
     expect(memberState(manager, 'eps', 'web').session).toEqual({ state: 'stopped' });
     expect(memberState(manager, 'eps', 'web').forwards.every((f) => f.state === 'stopped' && f.localPort === null)).toBe(true);
     await until(() => changes.at(-1)?.forwards.map((f) => f.peer).join() === 'api', 'only api announced');
-    await sshdA.restart();
+    await mesh.sshdA.restart();
     await until(() => memberState(manager, 'eps', 'api').forwards.every((f) => f.state === 'ready'), 'api back');
     expect(memberState(manager, 'eps', 'web').session).toEqual({ state: 'stopped' });
     await expect(exchange(webPort, 'x', 1)).rejects.toThrow(/ECONNREFUSED/);
@@ -248,10 +217,10 @@ describe('MeshManager against OpenSSH sshd', () => {
   });
 
   it('asks for the passphrase of an encrypted key and connects with it', async () => {
-    const encrypted = generateKey(dir, `encrypted_${Date.now()}`, { passphrase: 'correct horse' });
-    sshdA.authorize(encrypted);
+    const encrypted = generateKey(mesh.dir, `encrypted_${Date.now()}`, { passphrase: 'correct horse' });
+    mesh.sshdA.authorize(encrypted);
     const requests: PassphraseRequest[] = [];
-    const web = member('zeta', 'web', sshdA.port, [servicePort('web-1')], { auth: { kind: 'key', keyPath: encrypted.privatePath } });
+    const web = member('zeta', 'web', mesh.sshdA.port, [mesh.servicePort('web-1')], { auth: { kind: 'key', keyPath: encrypted.privatePath } });
     const { manager } = makeManager([web], {
       askPassphrase: async (request) => {
         requests.push(request);
@@ -261,40 +230,40 @@ describe('MeshManager against OpenSSH sshd', () => {
     await manager.connect({ pond: 'zeta' });
     await until(() => allReady(manager, 'zeta'), 'ready');
     expect(requests).toEqual([{ pond: 'zeta', member: 'web', keyPath: encrypted.privatePath, problem: null }]);
-    expect(await greeting(localPort(manager, 'zeta', 'web', servicePort('web-1')))).toBe('web-1');
+    expect(await greeting(localPort(manager, 'zeta', 'web', mesh.servicePort('web-1')))).toBe('web-1');
   });
 
   it('authenticates through ssh-agent', async () => {
-    const agent = await startAgent(dir);
+    const agent = await startAgent(mesh.dir);
     cleanups.push(() => agent.stop());
-    await agent.add(sshdA.clientKeyPath);
-    const web = member('eta', 'web', sshdA.port, [servicePort('web-2')], { auth: { kind: 'agent', socket: agent.socket } });
+    await agent.add(mesh.sshdA.clientKeyPath);
+    const web = member('eta', 'web', mesh.sshdA.port, [mesh.servicePort('web-2')], { auth: { kind: 'agent', socket: agent.socket } });
     const { manager } = makeManager([web]);
     await manager.connect({ pond: 'eta' });
     await until(() => allReady(manager, 'eta'), 'ready');
-    expect(await greeting(localPort(manager, 'eta', 'web', servicePort('web-2')))).toBe('web-2');
+    expect(await greeting(localPort(manager, 'eta', 'web', mesh.servicePort('web-2')))).toBe('web-2');
   });
 
   it('moves a forward off a port a foreign program holds, names the program, and remembers the new port', async () => {
-    const remote = servicePort('api-2');
-    const memory = inMemoryPortMemory({ [`theta/api/${remote}`]: range.min + 40 });
-    const foreign = await startForeignListener(range.min + 40);
+    const remote = mesh.servicePort('api-2');
+    const memory = inMemoryPortMemory({ [`theta/api/${remote}`]: mesh.range.min + 40 });
+    const foreign = await startForeignListener(mesh.range.min + 40);
     cleanups.push(() => foreign.stop());
-    const { manager } = makeManager([member('theta', 'api', sshdA.port, [remote])], { memory });
+    const { manager } = makeManager([member('theta', 'api', mesh.sshdA.port, [remote])], { memory });
     await manager.connect({ pond: 'theta' });
     await until(() => allReady(manager, 'theta'), 'ready');
     const forward = memberState(manager, 'theta', 'api').forwards[0]!;
-    const reason = process.platform === 'linux' ? `port ${range.min + 40} is held by node (pid ${foreign.pid})` : expect.stringMatching(new RegExp(`^port ${range.min + 40} is `));
-    expect(forward.moved).toEqual({ from: range.min + 40, to: forward.localPort, reason });
+    const reason = process.platform === 'linux' ? `port ${mesh.range.min + 40} is held by node (pid ${foreign.pid})` : expect.stringMatching(new RegExp(`^port ${mesh.range.min + 40} is `));
+    expect(forward.moved).toEqual({ from: mesh.range.min + 40, to: forward.localPort, reason });
     expect(memory.all()[`theta/api/${remote}`]).toBe(forward.localPort);
     expect(await greeting(forward.localPort!)).toBe('api-2');
   });
 
   it('carries 200 concurrent connections through one forward without an error', async () => {
-    const { manager } = makeManager([member('iota', 'web', sshdA.port, [servicePort('worker-1')])]);
+    const { manager } = makeManager([member('iota', 'web', mesh.sshdA.port, [mesh.servicePort('worker-1')])]);
     await manager.connect({ pond: 'iota' });
     await until(() => allReady(manager, 'iota'), 'ready');
-    const port = localPort(manager, 'iota', 'web', servicePort('worker-1'));
+    const port = localPort(manager, 'iota', 'web', mesh.servicePort('worker-1'));
     const replies = await Promise.all(
       Array.from({ length: 200 }, (_, i) => {
         const text = `message-${i}-${'x'.repeat(i)}`;
@@ -308,7 +277,7 @@ describe('MeshManager against OpenSSH sshd', () => {
   });
 
   it('reports a member without an SSH target as failed, with the reason', async () => {
-    const orphan: MeshMember = { ...member('kappa', 'orphan', sshdA.port, [8080]), target: null, targetProblem: 'lease cbx_9 has no SSH endpoint yet' };
+    const orphan: MeshMember = { ...member('kappa', 'orphan', mesh.sshdA.port, [8080]), target: null, targetProblem: 'lease cbx_9 has no SSH endpoint yet' };
     const { manager } = makeManager([orphan]);
     const health = await manager.connect({ pond: 'kappa' });
     expect(health.members[0]).toMatchObject({
