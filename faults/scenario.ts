@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startEcho, type TestService } from '../src/engine/mesh/testing/services';
 import { startSshd, type Sshd } from '../src/engine/mesh/testing/sshd';
-import { addMembers, connectPond, type MemberSpec } from './pond';
+import { addMembers, connectPond, memberReady, type MemberSpec } from './pond';
 import { startServe, type Serve } from './serve';
-import { Carrier, type CarrierFigures } from './traffic';
+import { Carrier, echoCheck, type CarrierFigures } from './traffic';
+import { secondsSince } from './wait';
 
 export interface ScenarioResult {
   /** Measured figures, in order: a name and a value with its unit. */
@@ -75,4 +76,20 @@ export async function faultPond(context: ScenarioContext, victim: Omit<MemberSpe
   const carrier = new Carrier([ports.get('b1')!, ports.get('b2')!], limitMs).start();
   context.defer(() => carrier.stop());
   return { serve, echo, ports, bystanders: carrier };
+}
+
+/**
+ * How every recovery scenario ends: the victim ready again within `timeoutMs` (its time back
+ * since the fault ended reported as `label`) on the same local port and carrying data, and
+ * the bystanders' figures.
+ */
+export async function victimBack(pond: FaultPond, result: ScenarioResult, back: { label: string; since: number; timeoutMs: number }): Promise<ScenarioResult> {
+  const local = pond.ports.get('victim')!;
+  const port = await memberReady(pond.serve, 'faults', 'victim', back.timeoutMs);
+  result.figures.push([back.label, seconds(secondsSince(back.since))]);
+  result.figures.push(['same local port', port === local ? 'yes' : `no (${local} → ${port})`]);
+  if (port !== local) result.problems.push(`the victim came back on port ${port}, not ${local}`);
+  await echoCheck(local);
+  bystanderReport(await pond.bystanders.stop(), result);
+  return result;
 }

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import { startSshd } from '../../src/engine/mesh/testing/sshd';
 import { createNamespace } from '../netns';
-import { memberInState, memberReady } from '../pond';
-import { bystanderReport, faultPond, seconds, type Scenario, type ScenarioResult } from '../scenario';
+import { memberInState } from '../pond';
+import { faultPond, seconds, victimBack, type Scenario, type ScenarioResult } from '../scenario';
 import { echoCheck } from '../traffic';
 import { secondsSince, sleep } from '../wait';
 
@@ -23,8 +23,9 @@ export const linkDown: Scenario = {
     await ns.startEcho(ECHO_PORT);
     const sshd = await startSshd({ dir: path.join(context.dir, 'sshd-victim'), listenAddress: ns.address, launcher: ns.launcher });
     context.defer(() => sshd.stop());
-    const { serve, ports, bystanders } = await faultPond(context, { host: ns.address, sshd, remotePort: ECHO_PORT }, 6 * 60_000);
-    const local = ports.get('victim')!;
+    const pond = await faultPond(context, { host: ns.address, sshd, remotePort: ECHO_PORT }, 6 * 60_000);
+    const { serve } = pond;
+    const local = pond.ports.get('victim')!;
     await echoCheck(local);
     const result: ScenarioResult = { figures: [], problems: [] };
 
@@ -37,12 +38,6 @@ export const linkDown: Scenario = {
     await sleep(Math.max(0, down + DOWN_MS - Date.now()));
     const up = Date.now();
     ns.linkUp();
-    const port = await memberReady(serve, 'faults', 'victim', 90_000);
-    result.figures.push(['back after the link came up', seconds(secondsSince(up))]);
-    result.figures.push(['same local port', port === local ? 'yes' : `no (${local} → ${port})`]);
-    if (port !== local) result.problems.push(`the victim came back on port ${port}, not ${local}`);
-    await echoCheck(local);
-    bystanderReport(await bystanders.stop(), result);
-    return result;
+    return victimBack(pond, result, { label: 'back after the link came up', since: up, timeoutMs: 90_000 });
   },
 };

@@ -6,8 +6,8 @@
 import net from 'node:net';
 import path from 'node:path';
 import { startSshd } from '../../src/engine/mesh/testing/sshd';
-import { memberInState, memberReady } from '../pond';
-import { bystanderReport, faultPond, seconds, type Scenario, type ScenarioResult } from '../scenario';
+import { memberInState } from '../pond';
+import { faultPond, seconds, victimBack, type Scenario, type ScenarioResult } from '../scenario';
 import { echoCheck } from '../traffic';
 import { secondsSince, sleep } from '../wait';
 
@@ -40,8 +40,9 @@ export const sshdFreeze: Scenario = {
     const sshd = await startSshd({ dir: path.join(context.dir, 'sshd-victim') });
     context.defer(() => sshd.thaw());
     context.defer(() => sshd.stop());
-    const { serve, ports, bystanders } = await faultPond(context, { host: '127.0.0.1', sshd }, 5 * 60_000);
-    const local = ports.get('victim')!;
+    const pond = await faultPond(context, { host: '127.0.0.1', sshd }, 5 * 60_000);
+    const { serve } = pond;
+    const local = pond.ports.get('victim')!;
     await echoCheck(local);
     const result: ScenarioResult = { figures: [], problems: [] };
 
@@ -59,12 +60,6 @@ export const sshdFreeze: Scenario = {
     await sleep(Math.max(0, frozen + FROZEN_MS - Date.now()));
     const thawed = Date.now();
     sshd.thaw();
-    const port = await memberReady(serve, 'faults', 'victim', 90_000);
-    result.figures.push(['back after thaw', seconds(secondsSince(thawed))]);
-    result.figures.push(['same local port', port === local ? 'yes' : `no (${local} → ${port})`]);
-    if (port !== local) result.problems.push(`the victim came back on port ${port}, not ${local}`);
-    await echoCheck(local);
-    bystanderReport(await bystanders.stop(), result);
-    return result;
+    return victimBack(pond, result, { label: 'back after thaw', since: thawed, timeoutMs: 90_000 });
   },
 };

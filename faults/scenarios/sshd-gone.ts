@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { startSshd } from '../../src/engine/mesh/testing/sshd';
-import { memberInState, memberReady } from '../pond';
-import { bystanderReport, faultPond, seconds, type Scenario, type ScenarioResult } from '../scenario';
+import { memberInState } from '../pond';
+import { faultPond, seconds, victimBack, type Scenario, type ScenarioResult } from '../scenario';
 import { echoCheck } from '../traffic';
 import { secondsSince, sleep } from '../wait';
 
@@ -18,8 +18,9 @@ export const sshdGone: Scenario = {
   async run(context) {
     const sshd = await startSshd({ dir: path.join(context.dir, 'sshd-victim') });
     context.defer(() => sshd.stop());
-    const { serve, ports, bystanders } = await faultPond(context, { host: '127.0.0.1', sshd }, 8 * 60_000);
-    const local = ports.get('victim')!;
+    const pond = await faultPond(context, { host: '127.0.0.1', sshd }, 8 * 60_000);
+    const { serve } = pond;
+    const local = pond.ports.get('victim')!;
     await echoCheck(local);
     const result: ScenarioResult = { figures: [], problems: [] };
 
@@ -33,12 +34,6 @@ export const sshdGone: Scenario = {
     const back = Date.now();
     await sshd.restart();
     context.say('victim sshd back; waiting for the member to notice by itself');
-    const port = await memberReady(serve, 'faults', 'victim', 120_000);
-    result.figures.push(['reconnected by itself after', seconds(secondsSince(back))]);
-    result.figures.push(['same local port', port === local ? 'yes' : `no (${local} → ${port})`]);
-    if (port !== local) result.problems.push(`the victim came back on port ${port}, not ${local}`);
-    await echoCheck(local);
-    bystanderReport(await bystanders.stop(), result);
-    return result;
+    return victimBack(pond, result, { label: 'reconnected by itself after', since: back, timeoutMs: 120_000 });
   },
 };
