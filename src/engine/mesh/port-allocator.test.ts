@@ -11,6 +11,7 @@ import {
   FORWARD_PORT_MAX,
   FORWARD_PORT_MIN,
   forwardPortKey,
+  parseForwardPortKey,
   inMemoryPortMemory,
   PortAllocator,
   settingsPortChoices,
@@ -271,5 +272,11 @@ describe('PortAllocator: chosen ports', () => {
 
   it('names forwards by member, remote port and pond', () => {
     expect(describeForwardKey('alpha/web-hetzner/8080')).toBe('web-hetzner:8080 of pond alpha');
+  });
+
+  it('reads a forward back from its settings key, and nothing from a key of another shape', () => {
+    expect(parseForwardPortKey(forwardPortKey({ pond: 'alpha', member: 'web', remotePort: 8080 }))).toEqual({ pond: 'alpha', member: 'web', remotePort: 8080 });
+    expect(parseForwardPortKey('alpha/web')).toBeNull();
+    expect(parseForwardPortKey('alpha/web/http')).toBeNull();
   });
 });

@@ -34,6 +34,14 @@ export function forwardPortKey({ pond, member, remotePort }: ForwardKey): string
   return `${pond}/${member}/${remotePort}`;
 }
 
+/** The forward a settings key names; null for a key that is not `<pond>/<member>/<remotePort>`. */
+export function parseForwardPortKey(key: string): ForwardKey | null {
+  const parts = key.split('/');
+  const remotePort = Number(parts.at(-1));
+  if (parts.length < 3 || !Number.isInteger(remotePort)) return null;
+  return { pond: parts[0] ?? '', member: parts.slice(1, -1).join('/'), remotePort };
+}
+
 /** The forward a key names, in words: `api:8080 of pond alpha`. */
 export function describeForwardKey(key: string): string {
   const parts = key.split('/');

@@ -9,7 +9,7 @@ import { byteCompare } from '../../lib/byte-order';
 import { PondError } from '../../lib/errors';
 import type { MeshSelection } from './manager';
 import type { MeshStatus, PondHealth } from './health';
-import type { ForwardKey, PortAllocator, PortMemory } from './port-allocator';
+import { forwardPortKey, parseForwardPortKey, type ForwardKey, type PortAllocator, type PortMemory } from './port-allocator';
 import type { MeshMember } from './types';
 
 export interface PortChoicesDeps {
@@ -24,15 +24,6 @@ export interface PortChoicesDeps {
   onChange(pond: string): void;
 }
 
-function parseKey(key: string): ForwardKey | null {
-  const parts = key.split('/');
-  const remotePort = Number(parts.at(-1));
-  if (parts.length < 3 || !Number.isInteger(remotePort)) return null;
-  return { pond: parts[0] ?? '', member: parts.slice(1, -1).join('/'), remotePort };
-}
-
-const keyOf = (f: ForwardKey) => `${f.pond}/${f.member}/${f.remotePort}`;
-
 function byForward(a: ForwardKey, b: ForwardKey): number {
   return byteCompare(a.pond, b.pond) || byteCompare(a.member, b.member) || a.remotePort - b.remotePort;
 }
@@ -46,22 +37,22 @@ export class PortChoices {
     const remembered = this.deps.memory.all();
     const forwards = new Map<string, ForwardKey>();
     for (const key of [...Object.keys(remembered), ...Object.keys(chosen)]) {
-      const forward = parseKey(key);
+      const forward = parseForwardPortKey(key);
       if (forward && (pond === undefined || forward.pond === pond)) forwards.set(key, forward);
     }
     if (pond !== undefined) {
       for (const member of await this.deps.members(pond)) {
-        for (const remotePort of member.ports) forwards.set(keyOf({ pond, member: member.name, remotePort }), { pond, member: member.name, remotePort });
+        for (const remotePort of member.ports) forwards.set(forwardPortKey({ pond, member: member.name, remotePort }), { pond, member: member.name, remotePort });
       }
     }
     const listening = new Map<string, number>();
     for (const p of this.deps.mesh.status(pond).ponds) {
       for (const m of p.members) {
-        for (const f of m.forwards) if (f.localPort !== null && f.state !== 'stopped') listening.set(keyOf(f), f.localPort);
+        for (const f of m.forwards) if (f.localPort !== null && f.state !== 'stopped') listening.set(forwardPortKey(f), f.localPort);
       }
     }
     return [...forwards.values()].sort(byForward).map((f) => {
-      const key = keyOf(f);
+      const key = forwardPortKey(f);
       return { ...f, chosen: chosen[key] ?? null, remembered: remembered[key] ?? null, localPort: listening.get(key) ?? null };
     });
   }
@@ -78,7 +69,7 @@ export class PortChoices {
   /** Forgets the choices of a pond, a member or one forward; connected ones move to their automatic port now. */
   async reset(selection: MeshSelection): Promise<PortChoiceShape[]> {
     const reset = Object.keys(this.deps.choices.all())
-      .map(parseKey)
+      .map(parseForwardPortKey)
       .filter((f): f is ForwardKey => f !== null && f.pond === selection.pond)
       .filter((f) => (selection.member === undefined || f.member === selection.member) && (selection.remotePort === undefined || f.remotePort === selection.remotePort))
       .sort(byForward);
@@ -87,12 +78,12 @@ export class PortChoices {
     this.deps.onChange(selection.pond);
     await this.deps.mesh.rebind(selection);
     const rows = await this.list(selection.pond);
-    return reset.map((f) => rows.find((r) => keyOf(r) === keyOf(f)) ?? { ...f, chosen: null, remembered: null, localPort: null });
+    return reset.map((f) => rows.find((r) => forwardPortKey(r) === forwardPortKey(f)) ?? { ...f, chosen: null, remembered: null, localPort: null });
   }
 
   private async row(forward: ForwardKey): Promise<PortChoiceShape> {
     const rows = await this.list(forward.pond);
-    const row = rows.find((r) => keyOf(r) === keyOf(forward));
+    const row = rows.find((r) => forwardPortKey(r) === forwardPortKey(forward));
     if (!row) throw new PondError('NOT_FOUND', `${forward.member}:${forward.remotePort} of pond ${forward.pond} is gone`);
     return row;
   }
