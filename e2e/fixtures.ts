@@ -57,10 +57,16 @@ export async function startPondServe(extraEnv: Record<string, string> = {}): Pro
     });
     child.once('exit', (code) => reject(new Error(`pond serve exited with ${code}; stderr: ${stderr}`)));
   });
+  // A host that dies under a test shows up as a closed page; say why where the run is read.
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`pond serve exited while a test used it (${signal ?? `exit ${code}`}); its stderr:\n${stderr}`);
+  });
   const parsed = new URL(url);
   return {
     host: { url, origin: parsed.origin, token: parsed.searchParams.get('token') ?? '', root, env, stderr: () => stderr },
     async stop() {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
