@@ -77,6 +77,12 @@ test('the pond page switches reconnecting at start on and off, remembered in the
     await page.reload();
     await page.getByTestId('pond-demo').click();
     await expect(page.getByTestId('pond-restore')).toBeChecked();
+    // The switch shows a click at once, even when the list's own update is late: hold back
+    // the page's zero-delay timers (the query library's notifications) while unchecking.
+    await page.evaluate(() => {
+      const system = window.setTimeout;
+      window.setTimeout = ((callback: () => void, ms?: number) => system(callback, ms || 300)) as typeof window.setTimeout;
+    });
     await page.getByTestId('pond-restore').uncheck();
     await expect.poll(() => settings.get('restoreOnStart')).toEqual([]);
   } finally {

@@ -52,7 +52,9 @@ export function useRestore(pond: string) {
   const set = useMutation({
     mutationFn: (restore: boolean) => call('ponds:setRestore', { pond, restore }),
     // The switch moves when clicked, and back if the change could not be saved.
-    onMutate: (restore) => {
+    onMutate: async (restore) => {
+      // A list still on its way must not land over the new value.
+      await queryClient.cancelQueries({ queryKey: RESTORE });
       const before = queryClient.getQueryData<{ ponds: string[] }>(RESTORE);
       const others = (before?.ponds ?? []).filter((p) => p !== pond);
       queryClient.setQueryData(RESTORE, { ponds: restore ? [...others, pond] : others });
