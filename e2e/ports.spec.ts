@@ -80,8 +80,8 @@ test('the pond page switches reconnecting at start on and off, remembered in the
     // The switch shows a click at once, even when the list's own update is late: hold back
     // the page's zero-delay timers (the query library's notifications) while unchecking.
     await page.evaluate(() => {
-      const system = window.setTimeout;
-      window.setTimeout = ((callback: () => void, ms?: number) => system(callback, ms || 300)) as typeof window.setTimeout;
+      const system = globalThis.setTimeout;
+      globalThis.setTimeout = ((callback: () => void, ms?: number) => system(callback, ms || 300)) as typeof globalThis.setTimeout;
     });
     await page.getByTestId('pond-restore').uncheck();
     await expect.poll(() => settings.get('restoreOnStart')).toEqual([]);
