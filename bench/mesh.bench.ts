@@ -10,19 +10,22 @@
  * ratios) with the CPU each forwarding process used per GiB (all its threads, from
  * /proc/<pid>/task/<tid>/schedstat); the owner's event-loop delay (p50, p99, max, from
  * perf_hooks.monitorEventLoopDelay on the forwarder's main thread) during a 1 GiB download;
- * round-trip time of 2,000 small messages (mean, p99); bring-up of a 20-member pond (20 sshd
+ * round-trip time of small messages (mean and p99 per round, the goal the median of the
+ * rounds' ratios) with the CPU per round trip; bring-up of a 20-member pond (20 sshd
  * ports on two sshd instances) against 20 ssh processes started together (median of the
  * rounds' ratios); and the engine's resident memory with 20 members × 5 forwards idle (its
  * data-plane threads run the worker built as `npm run build` builds it, into the run's temp
- * directory).
+ * directory). Throughput, CPU and round trips are also measured through a bare ssh2 forward
+ * (no engine: one `forwardOut` per connection, streams piped, one Node thread) in the same
+ * rounds, as the reference for what ssh2 and Node cost by themselves.
  *
  * MESH_BENCH_ONLY=throughput stops after the throughput and event-loop figures; =upload or
  * =download measures only that direction (the event-loop figures come with downloads), so a
- * profile (below) holds one direction.
+ * profile (below) holds one direction; =rtt measures only round trips.
  * MESH_BENCH_PROFILE=<dir> runs the forwarder under `node --cpu-prof` (its data-plane threads
  * too), writing one .cpuprofile per thread into <dir>; `node --import tsx bench/cpu-profile.ts
  * <dir>` prints their top frames. The same file plays four helper roles when MESH_BENCH_ROLE
- * is set (services, driver, forwarder, rss).
+ * is set (services, driver, forwarder, bare, rss).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -31,6 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import readline from 'node:readline';
+import ssh2 from 'ssh2';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DataPlane, sharedDataPlane } from '../src/engine/mesh/data-plane/data-plane';
@@ -48,13 +52,16 @@ const BULK_ROUNDS = Number(process.env.MESH_BENCH_ROUNDS ?? 5);
 if (!Number.isInteger(BULK_ROUNDS) || BULK_ROUNDS < 1) throw new Error(`MESH_BENCH_ROUNDS must be a whole number of rounds ≥ 1, not ${JSON.stringify(process.env.MESH_BENCH_ROUNDS)}`);
 /** The download during which the owner's event-loop delay is measured. */
 const LAG_BYTES = 1024 * 1024 * 1024;
-const RTT_MESSAGES = 2_000;
+/** Echoes per side in each round; a round is several short batches, each side's in turn. */
+const RTT_PER_ROUND = 400;
 const RTT_SIZE = 64;
-/** Many short batches, so drift in a shared machine's load hits both sides alike. */
-const RTT_BATCHES = 20;
+/** A forward in use has run its JavaScript hot; the first echoes also open the channel. */
+const RTT_WARM_UP = 3_000;
+/** Short batches, so drift in a shared machine's load hits every side alike. */
+const RTT_BATCHES = 4;
 const BRING_UP_MEMBERS = 20;
 const ONLY = process.env.MESH_BENCH_ONLY;
-if (ONLY !== undefined && !['throughput', 'upload', 'download'].includes(ONLY)) throw new Error(`MESH_BENCH_ONLY must be throughput, upload or download, not ${JSON.stringify(ONLY)}`);
+if (ONLY !== undefined && !['throughput', 'upload', 'download', 'rtt'].includes(ONLY)) throw new Error(`MESH_BENCH_ONLY must be throughput, upload, download or rtt, not ${JSON.stringify(ONLY)}`);
 const DIRECTIONS = (['upload', 'download'] as const).filter((op) => ONLY === undefined || ONLY === 'throughput' || ONLY === op);
 const SELF = fileURLToPath(import.meta.url);
 const MiB = 1024 * 1024;
@@ -273,6 +280,36 @@ async function roleForwarder(): Promise<void> {
   process.exit(0);
 }
 
+/**
+ * A bare ssh2 forward, the reference the engine is held to: one client, a listener per
+ * remote port, one `forwardOut` per local connection piped both ways, all on the main
+ * thread; nothing of ours in the path. Prints its local ports, in the remote ports' order.
+ */
+async function roleBare(): Promise<void> {
+  const { sshPort, user, keyPath, remotePorts } = JSON.parse(process.env.MESH_BENCH_BARE!) as { sshPort: number; user: string; keyPath: string; remotePorts: number[] };
+  const client = new ssh2.Client();
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve());
+    client.once('error', reject);
+    client.connect({ host: '127.0.0.1', port: sshPort, username: user, privateKey: readFileSync(keyPath), algorithms: { cipher: [CIPHER] }, hostVerifier: () => true });
+  });
+  const listen = async (remotePort: number) => {
+    const server = net.createServer((socket) => {
+      socket.setNoDelay(true);
+      client.forwardOut('127.0.0.1', 0, '127.0.0.1', remotePort, (error, channel) => {
+        if (error) return socket.destroy();
+        socket.pipe(channel).pipe(socket);
+        socket.once('close', () => channel.close());
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as net.AddressInfo).port;
+  };
+  const ports: number[] = [];
+  for (const remotePort of remotePorts) ports.push(await listen(remotePort));
+  process.stdout.write(`${JSON.stringify({ ports })}\n`);
+}
+
 // ---------------------------------------------------------------------------------------
 // Measurement helpers
 
@@ -478,25 +515,31 @@ export async function run(): Promise<BenchResult[]> {
     const [sshBulk, sshEcho] = [sshPorts.max, sshPorts.max - 1];
     const ssh = startSsh(sshArgs(sshd, sshd.port, sshKnownHosts, [[sshBulk, services.bulk], [sshEcho, services.echo]]));
     children.push(ssh);
-    await Promise.all([echoWorks(sshEcho, Date.now() + 30_000), echoWorks(ourEcho, Date.now() + 30_000)]);
+    const bareChild = spawnRole('bare', { MESH_BENCH_BARE: JSON.stringify({ sshPort: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, remotePorts: [services.bulk, services.echo] }) });
+    children.push(bareChild);
+    const { ports: [bareBulk, bareEcho] } = (await rpc(bareChild).next()) as { ports: [number, number] };
+    await Promise.all([sshEcho, ourEcho, bareEcho].map((port) => echoWorks(port, Date.now() + 30_000)));
+    const forwarding = { ours: { pid: forwarderChild.pid!, bulk: ourBulk, echo: ourEcho }, openssh: { pid: ssh.pid!, bulk: sshBulk, echo: sshEcho }, bare: { pid: bareChild.pid!, bulk: bareBulk!, echo: bareEcho! } };
+    type Side = keyof typeof forwarding;
+    const SIDES = Object.keys(forwarding) as Side[];
 
     const rates: Record<string, number[]> = {};
     const cpuPerGiB: Record<string, number[]> = {};
-    /** CPU seconds the forwarding process used (all its threads): our forwarder or the ssh child. */
-    const cpuSeconds = (who: 'ours' | 'openssh') => cpuSecondsOf((who === 'ours' ? forwarderChild : ssh).pid!);
-    const bulkRun = async (who: 'ours' | 'openssh', op: 'upload' | 'download', bytes: number) => {
+    /** CPU seconds a forwarding process used, all its threads (ours, ssh, bare ssh2). */
+    const cpuSeconds = (who: Side) => cpuSecondsOf(forwarding[who].pid);
+    const bulkRun = async (who: Side, op: 'upload' | 'download', bytes: number) => {
       const before = cpuSeconds(who);
-      const { ms } = (await driver.call({ op, port: who === 'ours' ? ourBulk : sshBulk, bytes })) as { ms: number };
+      const { ms } = (await driver.call({ op, port: forwarding[who].bulk, bytes })) as { ms: number };
       (cpuPerGiB[`${op}/${who}`] ??= []).push(((cpuSeconds(who) - before) * (1024 * MiB)) / bytes);
       return bytes / MiB / (ms / 1000);
     };
     for (const op of DIRECTIONS) {
-      await bulkRun('ours', op, BULK_BYTES);
-      await bulkRun('openssh', op, BULK_BYTES);
-      cpuPerGiB[`${op}/ours`] = [];
-      cpuPerGiB[`${op}/openssh`] = [];
+      for (const who of SIDES) await bulkRun(who, op, BULK_BYTES);
+      for (const who of SIDES) cpuPerGiB[`${op}/${who}`] = [];
       for (let roundNo = 0; roundNo < BULK_ROUNDS; roundNo += 1) {
-        for (const who of ['ours', 'openssh'] as const) {
+        // The order turns each round, so no side always follows the same one.
+        for (let k = 0; k < SIDES.length; k += 1) {
+          const who = SIDES[(k + roundNo) % SIDES.length]!;
           (rates[`${op}/${who}`] ??= []).push(await bulkRun(who, op, BULK_BYTES));
         }
       }
@@ -510,10 +553,14 @@ export async function run(): Promise<BenchResult[]> {
       results.push({ name: `throughput ${label}, ours`, value: round(median(ours), 1), unit: 'MiB/s', note: `256 MiB through one forward, median of ${BULK_ROUNDS} rounds interleaved with OpenSSH after one warm-up run each (range ${spread(ours, 0)}), cipher ${CIPHER}` });
       results.push({ name: `throughput ${label}, openssh`, value: round(median(theirs), 1), unit: 'MiB/s', note: `range ${spread(theirs, 0)}` });
       results.push({ name: `throughput ${label}, ours/openssh`, value: round(ratio), unit: 'ratio', goal: '≥ 0.9', ok: ratio >= 0.9, note: `median of the rounds' ratios; range ${spread(ratios)}` });
+      const bareRatios = rates[`${op}/bare`]!.map((b, i) => b / theirs[i]!);
+      results.push({ name: `throughput ${label}, bare ssh2/openssh`, value: round(median(bareRatios)), unit: 'ratio', note: `reference: ssh2 alone, no engine (${spread(bareRatios)})` });
       const cpuOurs = cpuPerGiB[`${op}/ours`]!;
       const cpuTheirs = cpuPerGiB[`${op}/openssh`]!;
       results.push({ name: `CPU per GiB ${label}, ours`, value: round(median(cpuOurs), 2), unit: 's/GiB', note: `forwarding process, all threads; median of ${BULK_ROUNDS} (range ${spread(cpuOurs, 2)})` });
       results.push({ name: `CPU per GiB ${label}, openssh`, value: round(median(cpuTheirs), 2), unit: 's/GiB', note: `the ssh process; median of ${BULK_ROUNDS} (range ${spread(cpuTheirs, 2)})` });
+      const cpuBare = cpuPerGiB[`${op}/bare`]!;
+      results.push({ name: `CPU per GiB ${label}, bare ssh2`, value: round(median(cpuBare), 2), unit: 's/GiB', note: `the bare ssh2 process; median of ${BULK_ROUNDS} (range ${spread(cpuBare, 2)})` });
     }
 
     // The owner's main thread while a 1 GiB download goes through one of its forwards.
@@ -531,36 +578,50 @@ export async function run(): Promise<BenchResult[]> {
       forwarderChild.stdin!.write(`${JSON.stringify('stop')}\n`);
       await new Promise((resolve) => forwarderChild.once('exit', resolve));
     };
-    if (ONLY !== undefined) {
+    if (ONLY !== undefined && ONLY !== 'rtt') {
       await stopForwarder();
       return results;
     }
 
-    // Interleaved batches, so drift in the machine's load hits both sides alike.
-    const ourRtt: number[] = [];
-    const sshRtt: number[] = [];
-    const batch = RTT_MESSAGES / RTT_BATCHES;
-    await driver.call({ op: 'rtt', port: ourEcho, count: 200, size: RTT_SIZE });
-    await driver.call({ op: 'rtt', port: sshEcho, count: 200, size: RTT_SIZE });
-    for (let i = 0; i < RTT_BATCHES; i += 1) {
-      for (const [port, into] of [
-        [ourEcho, ourRtt],
-        [sshEcho, sshRtt],
-      ] as const) {
-        const { samples } = (await driver.call({ op: 'rtt', port, count: batch, size: RTT_SIZE })) as { samples: number[] };
-        into.push(...samples);
+    // Round trips: each round is short batches of echoes, ours, OpenSSH's and bare ssh2's in
+    // turn (the order turning each batch), so drift in the machine's load hits every side alike.
+    const echoes = async (port: number, count: number) => ((await driver.call({ op: 'rtt', port, count, size: RTT_SIZE })) as { samples: number[] }).samples;
+    for (const who of SIDES) await echoes(forwarding[who].echo, RTT_WARM_UP);
+    const rtt: Record<Side, number[][]> = { ours: [], openssh: [], bare: [] };
+    const rttCpu: Record<Side, number> = { ours: 0, openssh: 0, bare: 0 };
+    for (let roundNo = 0; roundNo < BULK_ROUNDS; roundNo += 1) {
+      const thisRound: Record<Side, number[]> = { ours: [], openssh: [], bare: [] };
+      for (let b = 0; b < RTT_BATCHES; b += 1) {
+        for (let k = 0; k < SIDES.length; k += 1) {
+          const who = SIDES[(k + b) % SIDES.length]!;
+          const before = cpuSeconds(who);
+          thisRound[who].push(...(await echoes(forwarding[who].echo, RTT_PER_ROUND / RTT_BATCHES)));
+          rttCpu[who] += cpuSeconds(who) - before;
+        }
       }
+      for (const who of SIDES) rtt[who].push(thisRound[who]);
     }
-    const [om, sm, op99, sp99] = [mean(ourRtt), mean(sshRtt), percentile(ourRtt, 99), percentile(sshRtt, 99)];
-    results.push({ name: 'rtt mean, ours', value: round(om), unit: 'ms', note: `${RTT_MESSAGES} sequential ${RTT_SIZE}-byte echoes in ${RTT_BATCHES} batches interleaved with OpenSSH's, after 200 warm-up` });
-    results.push({ name: 'rtt mean, openssh', value: round(sm), unit: 'ms' });
-    results.push({ name: 'rtt mean, ours/openssh', value: round(om / sm), unit: 'ratio', goal: '≤ 1.2', ok: om / sm <= 1.2 });
-    results.push({ name: 'rtt p99, ours', value: round(op99), unit: 'ms' });
-    results.push({ name: 'rtt p99, openssh', value: round(sp99), unit: 'ms' });
-    results.push({ name: 'rtt p99, ours/openssh', value: round(op99 / sp99), unit: 'ratio', goal: '≤ 1.2', ok: op99 / sp99 <= 1.2 });
-
+    const rttNote = `${RTT_PER_ROUND} sequential ${RTT_SIZE}-byte echoes per side in each of ${BULK_ROUNDS} rounds, in batches of ${RTT_PER_ROUND / RTT_BATCHES} taking turns, after ${RTT_WARM_UP} warm-up echoes each`;
+    for (const [stat, of] of [
+      ['mean', mean],
+      ['p99', (values: number[]) => percentile(values, 99)],
+    ] as const) {
+      const per = (who: Side) => rtt[who].map(of);
+      const ratios = (who: Side) => per(who).map((v, i) => v / per('openssh')[i]!);
+      const ours = median(ratios('ours'));
+      results.push({ name: `rtt ${stat}, ours`, value: round(median(per('ours'))), unit: 'ms', note: `${rttNote}; median of the rounds (range ${spread(per('ours'))})` });
+      results.push({ name: `rtt ${stat}, openssh`, value: round(median(per('openssh'))), unit: 'ms', note: `range ${spread(per('openssh'))}` });
+      results.push({ name: `rtt ${stat}, ours/openssh`, value: round(ours), unit: 'ratio', goal: '≤ 1.2', ok: ours <= 1.2, note: `median of the rounds' ratios; range ${spread(ratios('ours'))}` });
+      results.push({ name: `rtt ${stat}, bare ssh2/openssh`, value: round(median(ratios('bare'))), unit: 'ratio', note: `reference: ssh2 alone, no engine (${spread(ratios('bare'))})` });
+    }
+    const cpuPerEcho = (who: Side) => (rttCpu[who] * 1e6) / (RTT_PER_ROUND * BULK_ROUNDS);
+    results.push({ name: 'CPU per round trip, ours', value: round(cpuPerEcho('ours'), 1), unit: 'µs', note: 'the forwarding process, all threads, over every round' });
+    results.push({ name: 'CPU per round trip, openssh', value: round(cpuPerEcho('openssh'), 1), unit: 'µs', note: 'the ssh process' });
+    results.push({ name: 'CPU per round trip, bare ssh2', value: round(cpuPerEcho('bare'), 1), unit: 'µs', note: 'the bare ssh2 process' });
+    await stopChild(bareChild);
     await stopChild(ssh);
     await stopForwarder();
+    if (ONLY === 'rtt') return results;
 
     // Bring-up: 20 members on 20 sshd ports, one forward each, until every forward echoes.
     const bringUpOurs = async () => {
@@ -617,4 +678,5 @@ if (role === 'services') await roleServices();
 else if (role === 'driver') await roleDriver();
 else if (role === 'rss') await roleRss();
 else if (role === 'forwarder') await roleForwarder();
+else if (role === 'bare') await roleBare();
 else if (role) throw new Error(`unknown MESH_BENCH_ROLE ${role}`);
