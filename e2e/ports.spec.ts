@@ -77,8 +77,8 @@ test('the pond page switches reconnecting at start on and off, remembered in the
     await page.reload();
     await page.getByTestId('pond-demo').click();
     await expect(page.getByTestId('pond-restore')).toBeChecked();
-    // The switch shows a click at once, even when the list's own update is late: hold back
-    // the page's zero-delay timers (the query library's notifications) while unchecking.
+    // The switch shows a click at once, whatever the page's timers do: hold back its
+    // zero-delay timers (the query library's default way to deliver changes) while unchecking.
     await page.evaluate(() => {
       const system = globalThis.setTimeout;
       globalThis.setTimeout = ((callback: () => void, ms?: number) => system(callback, ms || 300)) as typeof globalThis.setTimeout;
